@@ -1,0 +1,35 @@
+# Helpers that give every first-party target the same warnings-as-errors policy.
+# Third-party headers are included as SYSTEM so their warnings do not fail our build.
+
+set(CTEM_WARNINGS
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+    -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion
+    -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+    -Werror)
+
+function(ctem_apply_warnings target)
+  target_compile_options(${target} PRIVATE ${CTEM_WARNINGS})
+endfunction()
+
+# ctem_library(NAME SOURCES... [DEPS ...]) — one library per src/ folder.
+function(ctem_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  ctem_apply_warnings(${name})
+endfunction()
+
+# ctem_embed_files(OUT_VAR NAMESPACE FILES...) — turns text files (SQL migrations,
+# demo graph, web assets) into a generated .cc with one std::string_view each, so the
+# binary needs no data files at run time.
+function(ctem_embed_files out_var symbol)
+  set(gen "${CMAKE_CURRENT_BINARY_DIR}/${symbol}_embedded.cc")
+  set(script "${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake")
+  add_custom_command(
+    OUTPUT "${gen}"
+    COMMAND ${CMAKE_COMMAND} -DOUT=${gen} -DSYMBOL=${symbol} "-DFILES=${ARGN}" -P ${script}
+    DEPENDS ${ARGN} ${script}
+    COMMENT "Embedding ${symbol}")
+  set(${out_var} "${gen}" PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,65 @@
+// Shared state of one `ctem` invocation: the global options every command honours and the
+// helpers to act on them (open the store, pin the clock, print errors).
+//
+// Thread-safety: used by the main thread only.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "core/time.h"
+#include "store/store.h"
+
+namespace ctem::cli {
+
+// Exit codes: 0 success, 1 the work failed or some input was rejected, 2 usage error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct GlobalOptions {
+  std::string store_url;  // --store / CTEM_STORE / POSTGRES_DSN, default sqlite:ctem.db
+  std::string tenant = "default";
+  std::string now;  // --now ISO-8601; empty: the system clock
+};
+
+class Context {
+ public:
+  // `options` is filled in by CLI11 while parsing; the Context reads it afterwards.
+  explicit Context(const GlobalOptions& options) : options_(options) {}
+
+  const GlobalOptions& options() const { return options_; }
+  // The store URL in force after flags and environment are applied.
+  std::string StoreUrl() const;
+  // Opens (and, when `migrate`, migrates) the store; prints the reason on failure.
+  Result<std::unique_ptr<store::Store>> OpenStore(bool migrate) const;
+  // The pinned --now, or the system clock's reading.
+  Result<Timestamp> Now() const;
+
+ private:
+  const GlobalOptions& options_;
+};
+
+// Prints "ctem: <message>" to stderr.
+void PrintError(const Error& error);
+
+// A subcommand's parsed arguments. CLI11 writes into them while parsing, so they must live
+// as long as the App; main() owns them.
+class CommandArgs {
+ public:
+  virtual ~CommandArgs() = default;
+};
+using CommandArgsPtr = std::unique_ptr<CommandArgs>;
+
+// Each command module adds its subcommand to `app`; the callback stores its exit code.
+CommandArgsPtr AddMigrateCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddIngestCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddExposuresCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddReportCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddDemoCommand(CLI::App& app, Context& ctx, int& exit_code);
+
+}  // namespace ctem::cli

@@ -1,0 +1,49 @@
+// `ctem`: the ALUSKORT CTEM command line. Every subcommand lives in its own *_command.cc.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include "cli/context.h"
+
+int main(int argc, char** argv) {
+  using namespace ctem::cli;
+  spdlog::set_default_logger(spdlog::default_logger()->clone("ctem"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+
+  CLI::App app{"ALUSKORT CTEM: continuous threat exposure management for industrial AI platforms"};
+  app.set_version_flag("--version", std::string("ctem 0.1.0"));
+  app.require_subcommand(1);
+  app.footer("Run `ctem COMMAND --help` for a command's options and an example.");
+
+  GlobalOptions options;
+  app.add_option("--store", options.store_url,
+                 "Store URL: sqlite:PATH (default sqlite:ctem.db) or postgresql://...; env CTEM_STORE, POSTGRES_DSN")
+      ->envname("CTEM_STORE");
+  app.add_option("--tenant", options.tenant, "Tenant id")->envname("CTEM_TENANT")->capture_default_str();
+  app.add_option("--now", options.now, "Pin the clock (ISO-8601), e.g. 2026-11-23T07:00:00Z");
+  app.fallthrough();
+
+  Context ctx(options);
+  int exit_code = kExitOk;
+  std::vector<CommandArgsPtr> commands;
+  commands.push_back(AddMigrateCommand(app, ctx, exit_code));
+  commands.push_back(AddIngestCommand(app, ctx, exit_code));
+  commands.push_back(AddExposuresCommand(app, ctx, exit_code));
+  commands.push_back(AddReportCommand(app, ctx, exit_code));
+  commands.push_back(AddDemoCommand(app, ctx, exit_code));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "ctem: internal error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return exit_code;
+}

@@ -1,0 +1,1 @@
+#include "graph/static_zone_resolver.h"

@@ -1,0 +1,27 @@
+#include "parsers/scoring.h"
+
+namespace ctem::parsers {
+
+void PlaceInZone(Exposure& e, std::string_view rule_zone, Consequence rule_consequence,
+                 ConsequencePolicy policy, const ParseContext& ctx) {
+  e.asset_zone = std::string(rule_zone);
+  e.physical_consequence = rule_consequence;
+  e.zone_source = policy == ConsequencePolicy::kZoneDriven ? ZoneSource::kStatic : ZoneSource::kRule;
+  if (ctx.zone_resolver == nullptr) return;
+  const auto placement = ctx.zone_resolver->Lookup(e.asset_id);
+  if (!placement) return;
+  if (policy == ConsequencePolicy::kZoneDriven ||
+      MoreSevere(placement->consequence, rule_consequence)) {
+    e.asset_zone = placement->zone;
+    e.physical_consequence = placement->consequence;
+    e.zone_source = placement->source;
+  }
+}
+
+void StampTimes(Exposure& e, const ParseContext& ctx) {
+  e.ts = ctx.now;
+  e.tenant_id = ctx.tenant_id;
+  e.sla_deadline = ctx.now + SeveritySla(e.severity);
+}
+
+}  // namespace ctem::parsers

@@ -1,0 +1,46 @@
+#include "reports/report.h"
+
+namespace ctem::reports {
+namespace {
+
+Json OptTs(const std::optional<Timestamp>& t) { return t ? Json(FormatTimestamp(*t)) : Json(nullptr); }
+
+}  // namespace
+
+Json ExposureToJson(const store::StoredExposure& s) {
+  const Exposure& e = s.exposure;
+  return Json{
+      {"id", s.id},
+      {"exposure_key", e.exposure_key},
+      {"ts", FormatTimestamp(e.ts)},
+      {"source_tool", e.source_tool},
+      {"title", e.title},
+      {"description", e.description},
+      {"severity", SeverityName(e.severity)},
+      {"original_severity", e.original_severity},
+      {"asset_id", e.asset_id},
+      {"asset_type", e.asset_type},
+      {"asset_zone", e.asset_zone},
+      {"exploitability_score", e.exploitability_score},
+      {"physical_consequence", ConsequenceName(e.physical_consequence)},
+      {"ctem_score", e.ctem_score},
+      {"atlas_technique", e.atlas_technique},
+      {"attack_technique", e.attack_technique},
+      {"threat_model_ref", e.threat_model_ref},
+      {"status", ExposureStatusName(e.status)},
+      {"assigned_to", e.assigned_to},
+      {"sla_deadline", OptTs(e.sla_deadline)},
+      {"remediation_guidance", e.remediation_guidance},
+      {"evidence_url", e.evidence_url},
+      {"tenant_id", e.tenant_id},
+      {"created_at", FormatTimestamp(s.created_at)},
+      {"updated_at", FormatTimestamp(s.updated_at)},
+      {"zone_source", ZoneSourceName(e.zone_source)},
+      {"escalation_level", s.escalation_level},
+      {"sla_breached", s.sla_breached},
+      {"redetection_count", s.redetection_count},
+      {"last_redetected_at", OptTs(s.last_redetected_at)},
+  };
+}
+
+}  // namespace ctem::reports

@@ -1,0 +1,26 @@
+#include "reports/report.h"
+
+namespace ctem::reports {
+
+const std::vector<ReportSpec>& AllReports() {
+  static const std::vector<ReportSpec> reports = {
+      {"triage", "CTEM-PRIORITIZE-001: the prioritised remediation backlog for the weekly triage", {},
+       &TriageReport},
+  };
+  return reports;
+}
+
+const ReportSpec* FindReport(std::string_view name) {
+  for (const auto& r : AllReports()) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ReportNames() {
+  std::vector<std::string> names;
+  for (const auto& r : AllReports()) names.push_back(r.name);
+  return names;
+}
+
+}  // namespace ctem::reports

@@ -1,0 +1,55 @@
+// Reports: the seed's analytics functions (sections 3, 5, 6.2, 7, 8, 9), each a pure function
+// of the store and a pinned `now` (DESIGN.md: "every report is a pure function of the store
+// and now"). A report never parses tool output; it reads the store only.
+//
+// Reports are registered by name (the CLI's `ctem report NAME` and the API's
+// /api/ctem/reports/NAME share the registry) and return JSON whose field names are the seed's
+// dict keys.
+//
+// Thread-safety: the registry is immutable; a report runs on the calling thread with the
+// Store it is given.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/time.h"
+#include "store/store.h"
+
+namespace ctem::reports {
+
+using Json = nlohmann::ordered_json;
+
+struct ReportRequest {
+  std::string tenant_id = std::string(kDefaultTenant);
+  Timestamp now{};
+  std::map<std::string, std::string> params;  // e.g. "campaign", "technique"
+};
+
+struct ReportSpec {
+  std::string name;
+  std::string summary;
+  std::vector<std::string> required_params;
+  Result<Json> (*run)(store::Store& store, const ReportRequest& request);
+};
+
+const std::vector<ReportSpec>& AllReports();
+const ReportSpec* FindReport(std::string_view name);
+std::vector<std::string> ReportNames();
+
+// An exposure as JSON: the seed's column names, then the engine's own columns.
+Json ExposureToJson(const store::StoredExposure& s);
+
+// The seed's SLA status: BREACHED past the deadline, AT_RISK within 24 h, else ON_TRACK
+// (also ON_TRACK when there is no deadline, as the seed's CASE yields).
+std::string_view SlaStatus(const std::optional<Timestamp>& deadline, Timestamp now);
+
+// Individual reports (exposed for tests).
+Result<Json> TriageReport(store::Store& store, const ReportRequest& request);
+
+}  // namespace ctem::reports

@@ -1,0 +1,480 @@
+#include "store/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "store/migrations.h"
+
+namespace ctem::store {
+namespace {
+
+// SQLiteCpp reports failures by exception; this backend turns every one into an Error at its
+// boundary so callers only ever see values.
+template <typename F>
+auto Guard(std::string_view what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SQLite::Exception& e) {
+    const int code = e.getErrorCode();
+    const ErrorCode ec = (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_CANTOPEN ||
+                          code == SQLITE_IOERR || code == SQLITE_FULL)
+                             ? ErrorCode::kUnavailable
+                             : ErrorCode::kInternal;
+    return Fail(Error{ec, "sqlite: " + std::string(what) + ": " + e.what()});
+  } catch (const std::exception& e) {
+    return Fail(Error::Internal("sqlite: " + std::string(what) + ": " + e.what()));
+  }
+}
+
+std::string Ts(Timestamp t) { return FormatTimestamp(t); }
+
+void BindOptionalTs(SQLite::Statement& st, int index, const std::optional<Timestamp>& t) {
+  if (t) {
+    st.bind(index, Ts(*t));
+  } else {
+    st.bind(index);  // NULL
+  }
+}
+
+Timestamp ColTs(const SQLite::Column& c) {
+  auto t = ParseTimestamp(c.getString());
+  return t ? *t : Timestamp{};
+}
+
+std::optional<Timestamp> ColOptTs(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  auto t = ParseTimestamp(c.getString());
+  if (!t) return std::nullopt;
+  return *t;
+}
+
+std::string JsonList(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
+
+constexpr const char* kExposureColumns =
+    "id, exposure_key, ts, source_tool, title, description, severity, original_severity, asset_id, "
+    "asset_type, asset_zone, exploitability_score, physical_consequence, ctem_score, atlas_technique, "
+    "attack_technique, threat_model_ref, status, assigned_to, sla_deadline, remediation_guidance, "
+    "evidence_url, tenant_id, created_at, updated_at, zone_source, escalation_level, sla_breached, "
+    "redetection_count, last_redetected_at";
+
+StoredExposure ReadExposure(SQLite::Statement& q) {
+  StoredExposure s;
+  Exposure& e = s.exposure;
+  s.id = q.getColumn(0).getInt64();
+  e.exposure_key = q.getColumn(1).getString();
+  e.ts = ColTs(q.getColumn(2));
+  e.source_tool = q.getColumn(3).getString();
+  e.title = q.getColumn(4).getString();
+  e.description = q.getColumn(5).getString();
+  e.severity = ParseSeverity(q.getColumn(6).getString()).value_or(Severity::kMedium);
+  e.original_severity = q.getColumn(7).getString();
+  e.asset_id = q.getColumn(8).getString();
+  e.asset_type = q.getColumn(9).getString();
+  e.asset_zone = q.getColumn(10).getString();
+  e.exploitability_score = q.getColumn(11).getDouble();
+  e.physical_consequence = ParseConsequence(q.getColumn(12).getString()).value_or(Consequence::kDataLoss);
+  e.ctem_score = q.getColumn(13).getDouble();
+  e.atlas_technique = q.getColumn(14).getString();
+  e.attack_technique = q.getColumn(15).getString();
+  e.threat_model_ref = q.getColumn(16).getString();
+  e.status = ParseExposureStatus(q.getColumn(17).getString()).value_or(ExposureStatus::kOpen);
+  e.assigned_to = q.getColumn(18).getString();
+  e.sla_deadline = ColOptTs(q.getColumn(19));
+  e.remediation_guidance = q.getColumn(20).getString();
+  e.evidence_url = q.getColumn(21).getString();
+  e.tenant_id = q.getColumn(22).getString();
+  s.created_at = ColTs(q.getColumn(23));
+  s.updated_at = ColTs(q.getColumn(24));
+  e.zone_source = ParseZoneSource(q.getColumn(25).getString());
+  s.escalation_level = q.getColumn(26).getString();
+  s.sla_breached = q.getColumn(27).getInt() != 0;
+  s.redetection_count = q.getColumn(28).getInt();
+  s.last_redetected_at = ColOptTs(q.getColumn(29));
+  return s;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+
+  Result<int> Migrate() override {
+    return Guard("migrate", [&]() -> Result<int> {
+      db_->exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+          "NULL, applied_at TEXT NOT NULL)");
+      int current = CurrentVersion();
+      for (const Migration& m : SqliteMigrations()) {
+        if (m.version <= current) continue;
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        // Re-check under the write lock: another process may have migrated meanwhile.
+        if (CurrentVersion() >= m.version) continue;
+        db_->exec(std::string(m.sql));
+        SQLite::Statement ins(*db_, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+        ins.bind(1, m.version);
+        ins.bind(2, std::string(m.name));
+        ins.bind(3, Ts(SystemClock().Now()));
+        ins.exec();
+        tx.commit();
+      }
+      return CurrentVersion();
+    });
+  }
+
+  Result<int> SchemaVersion() override {
+    return Guard("schema version", [&]() -> Result<int> {
+      if (!db_->tableExists("schema_migrations")) return 0;
+      return CurrentVersion();
+    });
+  }
+
+  Result<UpsertSummary> UpsertExposures(std::span<const Exposure> batch, Timestamp now) override {
+    return Guard("upsert exposures", [&]() -> Result<UpsertSummary> {
+      UpsertSummary summary;
+      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement find(*db_,
+                             "SELECT id, status, created_at, sla_deadline, ts FROM ctem_exposures "
+                             "WHERE tenant_id = ? AND exposure_key = ?");
+      SQLite::Statement insert(
+          *db_,
+          "INSERT INTO ctem_exposures (exposure_key, ts, source_tool, title, description, severity, "
+          "original_severity, asset_id, asset_type, asset_zone, exploitability_score, "
+          "physical_consequence, ctem_score, atlas_technique, attack_technique, threat_model_ref, "
+          "status, assigned_to, sla_deadline, remediation_guidance, evidence_url, tenant_id, "
+          "created_at, updated_at, severity_rank, zone_source) VALUES "
+          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      // Erratum 9: every tool-derived field is refreshed; workflow fields are not touched.
+      SQLite::Statement update(
+          *db_,
+          "UPDATE ctem_exposures SET ts = ?, source_tool = ?, title = ?, description = ?, severity = ?, "
+          "original_severity = ?, asset_id = ?, asset_type = ?, asset_zone = ?, exploitability_score = ?, "
+          "physical_consequence = ?, ctem_score = ?, atlas_technique = ?, attack_technique = ?, "
+          "threat_model_ref = ?, remediation_guidance = ?, evidence_url = ?, sla_deadline = ?, "
+          "updated_at = ?, severity_rank = ?, zone_source = ?, "
+          "redetection_count = redetection_count + ?, last_redetected_at = COALESCE(?, last_redetected_at) "
+          "WHERE id = ?");
+      SQLite::Statement outbox(*db_,
+                               "INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, "
+                               "alert_title, payload) VALUES (?, ?, ?, ?, ?, ?)");
+      const std::string now_text = Ts(now);
+      for (const Exposure& e : batch) {
+        find.reset();
+        find.bind(1, e.tenant_id);
+        find.bind(2, e.exposure_key);
+        if (!find.executeStep()) {
+          // First sighting: the deadline is anchored at first seen (= this ts).
+          const std::optional<Timestamp> deadline = e.ts + SeveritySla(e.severity);
+          insert.reset();
+          insert.clearBindings();
+          int i = 1;
+          insert.bind(i++, e.exposure_key);
+          insert.bind(i++, Ts(e.ts));
+          insert.bind(i++, e.source_tool);
+          insert.bind(i++, e.title);
+          insert.bind(i++, e.description);
+          insert.bind(i++, std::string(SeverityName(e.severity)));
+          insert.bind(i++, e.original_severity);
+          insert.bind(i++, e.asset_id);
+          insert.bind(i++, e.asset_type);
+          insert.bind(i++, e.asset_zone);
+          insert.bind(i++, e.exploitability_score);
+          insert.bind(i++, std::string(ConsequenceName(e.physical_consequence)));
+          insert.bind(i++, e.ctem_score);
+          insert.bind(i++, e.atlas_technique);
+          insert.bind(i++, e.attack_technique);
+          insert.bind(i++, e.threat_model_ref);
+          insert.bind(i++, std::string(ExposureStatusName(e.status)));
+          insert.bind(i++, e.assigned_to);
+          BindOptionalTs(insert, i++, e.sla_deadline ? std::min(*e.sla_deadline, *deadline) : deadline);
+          insert.bind(i++, e.remediation_guidance);
+          insert.bind(i++, e.evidence_url);
+          insert.bind(i++, e.tenant_id);
+          insert.bind(i++, Ts(e.ts));
+          insert.bind(i++, now_text);
+          insert.bind(i++, SeverityRank(e.severity));
+          insert.bind(i++, std::string(ZoneSourceName(e.zone_source)));
+          insert.exec();
+          ++summary.inserted;
+          continue;
+        }
+        const long long id = find.getColumn(0).getInt64();
+        const auto status = ParseExposureStatus(find.getColumn(1).getString()).value_or(ExposureStatus::kOpen);
+        const Timestamp created = ColTs(find.getColumn(2));
+        const std::optional<Timestamp> old_deadline = ColOptTs(find.getColumn(3));
+        const Timestamp last_seen = ColTs(find.getColumn(4));
+        // Erratum 2: the deadline stays anchored at first seen and only tightens.
+        Timestamp deadline = created + SeveritySla(e.severity);
+        if (old_deadline && *old_deadline < deadline) deadline = *old_deadline;
+        const bool regression = IsTerminal(status);
+        update.reset();
+        update.clearBindings();
+        int i = 1;
+        // Last seen never moves backwards, even when an old report is ingested late.
+        update.bind(i++, Ts(std::max(e.ts, last_seen)));
+        update.bind(i++, e.source_tool);
+        update.bind(i++, e.title);
+        update.bind(i++, e.description);
+        update.bind(i++, std::string(SeverityName(e.severity)));
+        update.bind(i++, e.original_severity);
+        update.bind(i++, e.asset_id);
+        update.bind(i++, e.asset_type);
+        update.bind(i++, e.asset_zone);
+        update.bind(i++, e.exploitability_score);
+        update.bind(i++, std::string(ConsequenceName(e.physical_consequence)));
+        update.bind(i++, e.ctem_score);
+        update.bind(i++, e.atlas_technique);
+        update.bind(i++, e.attack_technique);
+        update.bind(i++, e.threat_model_ref);
+        update.bind(i++, e.remediation_guidance);
+        update.bind(i++, e.evidence_url);
+        update.bind(i++, Ts(deadline));
+        update.bind(i++, now_text);
+        update.bind(i++, SeverityRank(e.severity));
+        update.bind(i++, std::string(ZoneSourceName(e.zone_source)));
+        update.bind(i++, regression ? 1 : 0);
+        if (regression) {
+          update.bind(i++, Ts(e.ts));
+        } else {
+          update.bind(i++);
+        }
+        update.bind(i++, static_cast<int64_t>(id));
+        update.exec();
+        ++summary.updated;
+        if (regression) {
+          ++summary.regressions;
+          // Erratum 10: the status stays (seed), but the re-detection is not silent.
+          nlohmann::ordered_json payload = {
+              {"exposure_key", e.exposure_key}, {"status", ExposureStatusName(status)},
+              {"title", e.title},               {"asset_id", e.asset_id},
+              {"severity", SeverityName(e.severity)}, {"source_tool", e.source_tool},
+              {"redetected_at", Ts(e.ts)}};
+          outbox.reset();
+          outbox.bind(1, now_text);
+          outbox.bind(2, e.tenant_id);
+          outbox.bind(3, "REGRESSION");
+          outbox.bind(4, e.exposure_key);
+          outbox.bind(5, "CTEM REGRESSION: " + std::string(ExposureStatusName(status)) +
+                             " exposure re-detected — " + e.title);
+          outbox.bind(6, payload.dump());
+          outbox.exec();
+        }
+      }
+      tx.commit();
+      return summary;
+    });
+  }
+
+  Result<UpsertSummary> UpsertValidations(std::span<const Validation> batch, Timestamp now) override {
+    return Guard("upsert validations", [&]() -> Result<UpsertSummary> {
+      UpsertSummary summary;
+      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement exists(*db_, "SELECT 1 FROM ctem_validations WHERE tenant_id = ? AND validation_id = ?");
+      SQLite::Statement upsert(
+          *db_,
+          "INSERT INTO ctem_validations (validation_id, exposure_id, campaign_id, ts, validation_type, "
+          "exploitable, exploit_complexity, attack_path, physical_consequence_demonstrated, "
+          "detection_evaded, detection_rules_tested, detection_gaps, tester, evidence_url, tenant_id, "
+          "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "ON CONFLICT (tenant_id, validation_id) DO UPDATE SET exposure_id = excluded.exposure_id, "
+          "campaign_id = excluded.campaign_id, ts = excluded.ts, validation_type = excluded.validation_type, "
+          "exploitable = excluded.exploitable, exploit_complexity = excluded.exploit_complexity, "
+          "attack_path = excluded.attack_path, physical_consequence_demonstrated = "
+          "excluded.physical_consequence_demonstrated, detection_evaded = excluded.detection_evaded, "
+          "detection_rules_tested = excluded.detection_rules_tested, detection_gaps = "
+          "excluded.detection_gaps, tester = excluded.tester, evidence_url = excluded.evidence_url");
+      for (const Validation& v : batch) {
+        exists.reset();
+        exists.bind(1, v.tenant_id);
+        exists.bind(2, v.validation_id);
+        const bool found = exists.executeStep();
+        upsert.reset();
+        int i = 1;
+        upsert.bind(i++, v.validation_id);
+        upsert.bind(i++, v.exposure_id);
+        upsert.bind(i++, v.campaign_id);
+        upsert.bind(i++, Ts(v.ts));
+        upsert.bind(i++, v.validation_type);
+        upsert.bind(i++, v.exploitable ? 1 : 0);
+        upsert.bind(i++, v.exploit_complexity);
+        upsert.bind(i++, v.attack_path);
+        upsert.bind(i++, v.physical_consequence_demonstrated ? 1 : 0);
+        upsert.bind(i++, v.detection_evaded ? 1 : 0);
+        upsert.bind(i++, JsonList(v.detection_rules_tested));
+        upsert.bind(i++, JsonList(v.detection_gaps));
+        upsert.bind(i++, v.tester);
+        upsert.bind(i++, v.evidence_url);
+        upsert.bind(i++, v.tenant_id);
+        upsert.bind(i++, Ts(now));
+        upsert.exec();
+        ++(found ? summary.updated : summary.inserted);
+      }
+      tx.commit();
+      return summary;
+    });
+  }
+
+  Result<UpsertSummary> UpsertRemediations(std::span<const Remediation> batch, Timestamp now) override {
+    return Guard("upsert remediations", [&]() -> Result<UpsertSummary> {
+      UpsertSummary summary;
+      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement exists(*db_, "SELECT 1 FROM ctem_remediations WHERE tenant_id = ? AND remediation_id = ?");
+      SQLite::Statement upsert(
+          *db_,
+          "INSERT INTO ctem_remediations (remediation_id, exposure_id, ts, status, assigned_to, "
+          "assigned_date, sla_deadline, fix_deployed_date, verified_date, verified_by, sla_breached, "
+          "escalation_level, fix_description, pull_request_url, tenant_id, created_at, updated_at) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "ON CONFLICT (tenant_id, remediation_id) DO UPDATE SET exposure_id = excluded.exposure_id, "
+          "ts = excluded.ts, status = excluded.status, assigned_to = excluded.assigned_to, "
+          "assigned_date = excluded.assigned_date, sla_deadline = excluded.sla_deadline, "
+          "fix_deployed_date = excluded.fix_deployed_date, verified_date = excluded.verified_date, "
+          "verified_by = excluded.verified_by, sla_breached = excluded.sla_breached, "
+          "escalation_level = excluded.escalation_level, fix_description = excluded.fix_description, "
+          "pull_request_url = excluded.pull_request_url, updated_at = excluded.updated_at");
+      for (const Remediation& m : batch) {
+        exists.reset();
+        exists.bind(1, m.tenant_id);
+        exists.bind(2, m.remediation_id);
+        const bool found = exists.executeStep();
+        upsert.reset();
+        upsert.clearBindings();
+        int i = 1;
+        upsert.bind(i++, m.remediation_id);
+        upsert.bind(i++, m.exposure_id);
+        upsert.bind(i++, Ts(m.ts));
+        upsert.bind(i++, std::string(RemediationStatusName(m.status)));
+        upsert.bind(i++, m.assigned_to);
+        upsert.bind(i++, Ts(m.assigned_date));
+        BindOptionalTs(upsert, i++, m.sla_deadline);
+        BindOptionalTs(upsert, i++, m.fix_deployed_date);
+        BindOptionalTs(upsert, i++, m.verified_date);
+        upsert.bind(i++, m.verified_by);
+        upsert.bind(i++, m.sla_breached ? 1 : 0);
+        upsert.bind(i++, m.escalation_level);
+        upsert.bind(i++, m.fix_description);
+        upsert.bind(i++, m.pull_request_url);
+        upsert.bind(i++, m.tenant_id);
+        upsert.bind(i++, Ts(now));
+        upsert.bind(i++, Ts(now));
+        upsert.exec();
+        ++(found ? summary.updated : summary.inserted);
+      }
+      tx.commit();
+      return summary;
+    });
+  }
+
+  Result<std::vector<StoredExposure>> ListExposures(const ExposureFilter& f) override {
+    return Guard("list exposures", [&]() -> Result<std::vector<StoredExposure>> {
+      std::string sql = std::string("SELECT ") + kExposureColumns + " FROM ctem_exposures WHERE tenant_id = ?";
+      if (!f.statuses.empty()) {
+        sql += " AND status IN (";
+        for (size_t i = 0; i < f.statuses.size(); ++i) sql += i ? ",?" : "?";
+        sql += ")";
+      }
+      if (f.severity) sql += " AND severity = ?";
+      if (!f.asset_zone.empty()) sql += " AND asset_zone = ?";
+      if (!f.source_tool.empty()) sql += " AND source_tool = ?";
+      if (!f.atlas_technique.empty()) sql += " AND atlas_technique = ?";
+      if (f.seen_after) sql += " AND ts > ?";
+      sql += " ORDER BY severity_rank DESC, sla_deadline IS NULL, sla_deadline ASC, exposure_key ASC";
+      if (f.limit) sql += " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
+      SQLite::Statement q(*db_, sql);
+      int i = 1;
+      q.bind(i++, f.tenant_id);
+      for (ExposureStatus s : f.statuses) q.bind(i++, std::string(ExposureStatusName(s)));
+      if (f.severity) q.bind(i++, std::string(SeverityName(*f.severity)));
+      if (!f.asset_zone.empty()) q.bind(i++, f.asset_zone);
+      if (!f.source_tool.empty()) q.bind(i++, f.source_tool);
+      if (!f.atlas_technique.empty()) q.bind(i++, f.atlas_technique);
+      if (f.seen_after) q.bind(i++, Ts(*f.seen_after));
+      std::vector<StoredExposure> out;
+      while (q.executeStep()) out.push_back(ReadExposure(q));
+      return out;
+    });
+  }
+
+  Result<std::optional<StoredExposure>> GetExposure(std::string_view tenant_id,
+                                                    std::string_view exposure_key) override {
+    return Guard("get exposure", [&]() -> Result<std::optional<StoredExposure>> {
+      SQLite::Statement q(*db_, std::string("SELECT ") + kExposureColumns +
+                                    " FROM ctem_exposures WHERE tenant_id = ? AND exposure_key = ?");
+      q.bind(1, std::string(tenant_id));
+      q.bind(2, std::string(exposure_key));
+      if (!q.executeStep()) return std::optional<StoredExposure>();
+      return std::optional<StoredExposure>(ReadExposure(q));
+    });
+  }
+
+  Result<size_t> CountExposures(std::string_view tenant_id) override {
+    return Guard("count exposures", [&]() -> Result<size_t> {
+      SQLite::Statement q(*db_, "SELECT COUNT(*) FROM ctem_exposures WHERE tenant_id = ?");
+      q.bind(1, std::string(tenant_id));
+      q.executeStep();
+      return static_cast<size_t>(q.getColumn(0).getInt64());
+    });
+  }
+
+  Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
+                                                                  Timestamp since) override {
+    return Guard("count alerts", [&]() -> Result<std::map<std::string, long long>> {
+      SQLite::Statement q(*db_,
+                          "SELECT atlas_technique, COUNT(*) FROM alerts WHERE tenant_id = ? AND ts > ? "
+                          "AND atlas_technique != '' GROUP BY atlas_technique");
+      q.bind(1, std::string(tenant_id));
+      q.bind(2, Ts(since));
+      std::map<std::string, long long> out;
+      while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+      return out;
+    });
+  }
+
+  Result<std::vector<OutboxAlert>> PendingOutboxAlerts(size_t limit) override {
+    return Guard("outbox", [&]() -> Result<std::vector<OutboxAlert>> {
+      SQLite::Statement q(*db_,
+                          "SELECT id, ts, tenant_id, alert_type, exposure_key, alert_title, payload FROM "
+                          "ctem_alert_outbox WHERE published_at IS NULL ORDER BY id LIMIT ?");
+      q.bind(1, static_cast<int64_t>(limit));
+      std::vector<OutboxAlert> out;
+      while (q.executeStep()) {
+        out.push_back({q.getColumn(0).getInt64(), ColTs(q.getColumn(1)), q.getColumn(2).getString(),
+                       q.getColumn(3).getString(), q.getColumn(4).getString(),
+                       q.getColumn(5).getString(), q.getColumn(6).getString()});
+      }
+      return out;
+    });
+  }
+
+ private:
+  int CurrentVersion() {
+    SQLite::Statement q(*db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  }
+
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  return Guard("open '" + path + "'", [&]() -> Result<std::unique_ptr<Store>> {
+    const std::filesystem::path p(path);
+    if (p.has_parent_path() && !std::filesystem::exists(p.parent_path())) {
+      return Fail(Error::Unavailable("sqlite: directory '" + p.parent_path().string() +
+                                     "' does not exist (store URL sqlite:" + path + ")"));
+    }
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->setBusyTimeout(5000);
+    db->exec("PRAGMA journal_mode = WAL");
+    // FULL: a commit is on disk before we report it, so an accepted finding survives power loss.
+    db->exec("PRAGMA synchronous = FULL");
+    db->exec("PRAGMA foreign_keys = ON");
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db)));
+  });
+}
+
+}  // namespace ctem::store

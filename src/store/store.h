@@ -1,0 +1,101 @@
+// Store: the durable home of exposures, validations, remediations and the runtime tables the
+// analytics read. Two backends implement it — SQLite (embedded default) and PostgreSQL
+// (production) — and both must give identical answers.
+//
+// Contract of the upserts (seed section 2.2 with DESIGN.md errata 2, 9, 10):
+//  * one transaction per call: either the whole batch is durable or none of it is;
+//  * an exposure is identified by (tenant_id, exposure_key); a repeat updates every
+//    tool-derived field and `ts` (last seen) but never `created_at` (first seen);
+//  * workflow fields are kept: status (Verified/Closed are never reopened), assigned_to;
+//    the SLA deadline only tightens: min(old, created_at + SLA(new severity));
+//  * a Verified/Closed exposure seen again counts a re-detection and queues a regression
+//    alert in the outbox, in the same transaction.
+//
+// Thread-safety: a Store object is used by one thread at a time; open one per thread.
+// Several processes may share one database (SQLite serialises writers with its WAL lock).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/records.h"
+#include "core/time.h"
+
+namespace ctem::store {
+
+struct UpsertSummary {
+  size_t inserted = 0;
+  size_t updated = 0;
+  size_t regressions = 0;  // Verified/Closed exposures seen again
+};
+
+// An exposure as stored, with the columns the engine maintains itself.
+struct StoredExposure {
+  long long id = 0;
+  Exposure exposure;
+  Timestamp created_at{};  // first seen
+  Timestamp updated_at{};
+  std::string escalation_level;
+  bool sla_breached = false;
+  int redetection_count = 0;
+  std::optional<Timestamp> last_redetected_at;
+};
+
+struct ExposureFilter {
+  std::string tenant_id = std::string(kDefaultTenant);
+  std::vector<ExposureStatus> statuses;  // empty: any
+  std::optional<Severity> severity;
+  std::string asset_zone;   // empty: any
+  std::string source_tool;  // empty: any
+  std::string atlas_technique;  // empty: any
+  std::optional<Timestamp> seen_after;  // ts > seen_after
+  size_t limit = 0;  // 0: no limit
+  size_t offset = 0;
+};
+
+struct OutboxAlert {
+  long long id = 0;
+  Timestamp ts{};
+  std::string tenant_id;
+  std::string alert_type;
+  std::string exposure_key;
+  std::string alert_title;
+  std::string payload_json;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Creates or upgrades the schema; idempotent. Returns the schema version now in force.
+  virtual Result<int> Migrate() = 0;
+  virtual Result<int> SchemaVersion() = 0;
+
+  virtual Result<UpsertSummary> UpsertExposures(std::span<const Exposure> batch, Timestamp now) = 0;
+  virtual Result<UpsertSummary> UpsertValidations(std::span<const Validation> batch, Timestamp now) = 0;
+  virtual Result<UpsertSummary> UpsertRemediations(std::span<const Remediation> batch, Timestamp now) = 0;
+
+  // Exposures ordered by severity rank (highest first), then SLA deadline, then key.
+  virtual Result<std::vector<StoredExposure>> ListExposures(const ExposureFilter& filter) = 0;
+  virtual Result<std::optional<StoredExposure>> GetExposure(std::string_view tenant_id,
+                                                            std::string_view exposure_key) = 0;
+  virtual Result<size_t> CountExposures(std::string_view tenant_id) = 0;
+
+  // Runtime alerts per ATLAS technique with ts > since (seed's runtime_correlation CTE).
+  virtual Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
+                                                                          Timestamp since) = 0;
+
+  virtual Result<std::vector<OutboxAlert>> PendingOutboxAlerts(size_t limit) = 0;
+};
+
+// Opens a store from a URL: "sqlite:PATH" (or a bare path ending in .db), or
+// "postgresql://..." / "postgres://..." once that backend is built in.
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url);
+
+}  // namespace ctem::store
