@@ -57,7 +57,9 @@ int RunList(Context& ctx, const ExposuresArgs& a) {
   }
   reports::Json out = reports::Json::array();
   for (const auto& r : *rows) out.push_back(reports::ExposureToJson(r));
-  std::cout << reports::Render(out, *format);
+  std::cout << reports::Render(out, *format,
+                               {"exposure_key", "severity", "status", "ctem_score", "source_tool", "asset_id",
+                                "asset_zone", "sla_deadline", "title"});
   return kExitOk;
 }
 

@@ -53,7 +53,7 @@ int RunReport(Context& ctx, const ReportArgs& a) {
     PrintError(result.error());
     return kExitFailure;
   }
-  std::cout << reports::Render(*result, *format);
+  std::cout << reports::Render(*result, *format, spec->table_columns);
   return kExitOk;
 }
 

@@ -5,7 +5,9 @@ namespace ctem::reports {
 const std::vector<ReportSpec>& AllReports() {
   static const std::vector<ReportSpec> reports = {
       {"triage", "CTEM-PRIORITIZE-001: the prioritised remediation backlog for the weekly triage", {},
-       &TriageReport},
+       &TriageReport,
+       {"triage_priority", "severity", "sla_status", "adjusted_score", "days_open", "source_tool", "asset_id",
+        "asset_zone", "title", "exposure_key"}},
   };
   return reports;
 }

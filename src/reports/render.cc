@@ -48,6 +48,27 @@ void Tabulate(const Json& value, std::vector<std::string>& columns, std::vector<
   }
 }
 
+// Terminal width of UTF-8 text: one column per code point (titles carry em dashes).
+size_t DisplayWidth(const std::string& s) {
+  size_t n = 0;
+  for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// The first `width` code points of `s`.
+std::string PrefixColumns(const std::string& s, size_t width) {
+  size_t cols = 0;
+  size_t i = 0;
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80) {
+      if (cols == width) break;
+      ++cols;
+    }
+  }
+  return s.substr(0, i);
+}
+
 }  // namespace
 
 Result<OutputFormat> ParseOutputFormat(std::string_view text) {
@@ -57,11 +78,26 @@ Result<OutputFormat> ParseOutputFormat(std::string_view text) {
   return Fail(Error::InvalidArgument("unknown format '" + std::string(text) + "' (expected json, csv or table)"));
 }
 
-std::string Render(const Json& value, OutputFormat format) {
+std::string Render(const Json& value, OutputFormat format, const std::vector<std::string>& table_columns) {
   if (format == OutputFormat::kJson) return value.dump(2) + "\n";
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
   Tabulate(value, columns, rows);
+  if (format == OutputFormat::kTable && !table_columns.empty() && value.is_array()) {
+    std::vector<size_t> keep;
+    for (const auto& c : table_columns) {
+      auto it = std::find(columns.begin(), columns.end(), c);
+      if (it != columns.end()) keep.push_back(static_cast<size_t>(it - columns.begin()));
+    }
+    std::vector<std::string> narrowed_columns;
+    for (size_t k : keep) narrowed_columns.push_back(columns[k]);
+    for (auto& row : rows) {
+      std::vector<std::string> narrowed;
+      for (size_t k : keep) narrowed.push_back(row[k]);
+      row = std::move(narrowed);
+    }
+    columns = std::move(narrowed_columns);
+  }
   std::ostringstream out;
   if (format == OutputFormat::kCsv) {
     for (size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << CsvEscape(columns[i]);
@@ -78,16 +114,16 @@ std::string Render(const Json& value, OutputFormat format) {
   auto clip = [&](const std::string& s) {
     std::string one_line = s;
     std::replace(one_line.begin(), one_line.end(), '\n', ' ');
-    return one_line.size() > kMaxWidth ? one_line.substr(0, kMaxWidth - 3) + "..." : one_line;
+    return DisplayWidth(one_line) > kMaxWidth ? PrefixColumns(one_line, kMaxWidth - 3) + "..." : one_line;
   };
-  for (size_t i = 0; i < columns.size(); ++i) width[i] = clip(columns[i]).size();
+  for (size_t i = 0; i < columns.size(); ++i) width[i] = DisplayWidth(clip(columns[i]));
   for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], clip(row[i]).size());
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], DisplayWidth(clip(row[i])));
   }
   auto line = [&](const std::vector<std::string>& cells) {
     for (size_t i = 0; i < cells.size(); ++i) {
       const std::string c = clip(cells[i]);
-      out << (i ? "  " : "") << c << std::string(width[i] - c.size(), ' ');
+      out << (i ? "  " : "") << c << std::string(width[i] - DisplayWidth(c), ' ');
     }
     out << "\n";
   };

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "reports/report.h"
@@ -14,6 +15,7 @@ namespace ctem::reports {
 
 enum class OutputFormat { kJson, kCsv, kTable };
 Result<OutputFormat> ParseOutputFormat(std::string_view text);
-std::string Render(const Json& value, OutputFormat format);
+// `table_columns` narrows the table format to those columns (all when empty).
+std::string Render(const Json& value, OutputFormat format, const std::vector<std::string>& table_columns = {});
 
 }  // namespace ctem::reports

@@ -36,6 +36,8 @@ struct ReportSpec {
   std::string summary;
   std::vector<std::string> required_params;
   Result<Json> (*run)(store::Store& store, const ReportRequest& request);
+  // The columns `--format table` shows (all when empty); json and csv always carry every field.
+  std::vector<std::string> table_columns;
 };
 
 const std::vector<ReportSpec>& AllReports();
