@@ -61,5 +61,6 @@ CommandArgsPtr AddIngestCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddExposuresCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddReportCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddDemoCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddLoadCommand(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace ctem::cli

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddIngestCommand(app, ctx, exit_code));
   commands.push_back(AddExposuresCommand(app, ctx, exit_code));
   commands.push_back(AddReportCommand(app, ctx, exit_code));
+  commands.push_back(AddLoadCommand(app, ctx, exit_code));
   commands.push_back(AddDemoCommand(app, ctx, exit_code));
 
   try {

@@ -41,10 +41,11 @@ class Scanner {
     }
     return true;
   }
-  // Reads a fraction's digits, returning milliseconds (truncated).
+  // Reads a fraction's digits, returning milliseconds (truncated); -1 when there are none.
   int FractionMillis() {
     int ms = 0;
     int n = 0;
+    if (Done() || !std::isdigit(static_cast<unsigned char>(s_[pos_]))) return -1;
     while (!Done() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) {
       if (n < 3) ms = ms * 10 + (s_[pos_] - '0');
       ++n;
@@ -80,9 +81,12 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
     if (!sc.Digits(2, h) || !sc.Eat(':') || !sc.Digits(2, mi)) return bad("time must be HH:MM[:SS]");
     if (sc.Eat(':')) {
       if (!sc.Digits(2, sec)) return bad("seconds must be two digits");
-      if (sc.Eat('.') || sc.Eat(',')) ms = sc.FractionMillis();
+      if (sc.Eat('.') || sc.Eat(',')) {
+        ms = sc.FractionMillis();
+        if (ms < 0) return bad("a fraction needs digits after the point");
+      }
     }
-    if (h > 23 || mi > 59 || sec > 60) return bad("time out of range");
+    if (h > 23 || mi > 59 || sec > 59) return bad("time out of range");
     if (sc.Eat(' ')) {
       // tolerate "... +0000 UTC"-free forms only; a space before the zone is allowed
     }
@@ -94,6 +98,7 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
       if (!sc.Digits(2, oh)) return bad("offset must be +HH:MM");
       sc.Eat(':');
       if (!sc.Done() && !sc.Digits(2, om)) return bad("offset must be +HH:MM");
+      if (oh > 23 || om > 59) return bad("offset out of range");
       offset_minutes = (neg ? -1 : 1) * (oh * 60 + om);
     }
     if (!sc.Done()) return bad("unexpected trailing characters");

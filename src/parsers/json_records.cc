@@ -121,7 +121,14 @@ void ForEachJsonRecord(std::string_view document, std::string_view source, Parse
   simdjson::dom::element findings;
   if (obj["findings"].get(findings) == simdjson::SUCCESS) {
     std::string_view tool;
-    if (obj["source_tool"].get_string().get(tool) == simdjson::SUCCESS && !source.empty()) {
+    simdjson::dom::element tool_el;
+    const bool has_tool = obj["source_tool"].get(tool_el) == simdjson::SUCCESS && !tool_el.is_null();
+    if (has_tool && tool_el.get_string().get(tool) != simdjson::SUCCESS) {
+      out.errors.push_back({-1, "source_tool", std::string("expected a string, got ") +
+                                                   std::string(JsonTypeName(tool_el.type()))});
+      return;
+    }
+    if (has_tool && !source.empty()) {
       const SourceParser* named = FindParser(tool);
       if (named == nullptr || named->Name() != source) {
         out.errors.push_back({-1, "source_tool", "payload names source_tool '" + std::string(tool) +

@@ -7,6 +7,7 @@
 
 namespace ctem::embedded {
 const std::vector<std::pair<std::string_view, std::string_view>>& SqliteMigrationFiles();
+const std::vector<std::pair<std::string_view, std::string_view>>& PostgresMigrationFiles();
 }
 
 namespace ctem::store {
@@ -25,6 +26,11 @@ std::vector<Migration> FromFiles(const std::vector<std::pair<std::string_view, s
 
 const std::vector<Migration>& SqliteMigrations() {
   static const std::vector<Migration> migrations = FromFiles(embedded::SqliteMigrationFiles());
+  return migrations;
+}
+
+const std::vector<Migration>& PostgresMigrations() {
+  static const std::vector<Migration> migrations = FromFiles(embedded::PostgresMigrationFiles());
   return migrations;
 }
 

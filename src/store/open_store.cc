@@ -1,5 +1,6 @@
 #include <string>
 
+#include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 
@@ -13,7 +14,7 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url) {
     return OpenSqliteStore(path);
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return Fail(Error::InvalidArgument("the PostgreSQL store is not built into this binary yet"));
+    return OpenPostgresStore(std::string(url));
   }
   if (url.ends_with(".db") || url.ends_with(".sqlite")) return OpenSqliteStore(std::string(url));
   return Fail(Error::InvalidArgument("unknown store URL '" + std::string(url) +

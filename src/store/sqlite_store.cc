@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 
 #include "store/migrations.h"
@@ -97,9 +98,74 @@ StoredExposure ReadExposure(SQLite::Statement& q) {
   return s;
 }
 
+class SqliteExecutor final : public SqlExecutor {
+ public:
+  explicit SqliteExecutor(SQLite::Database& db) : db_(db) {}
+  SqlBackend Backend() const override { return SqlBackend::kSqlite; }
+
+  Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
+    return Guard("query", [&]() -> Result<SqlRows> {
+      SQLite::Statement q(db_, std::string(sql));
+      Bind(q, params);
+      SqlRows rows;
+      const int columns = q.getColumnCount();
+      while (q.executeStep()) {
+        SqlRow row;
+        row.reserve(static_cast<size_t>(columns));
+        for (int i = 0; i < columns; ++i) {
+          const SQLite::Column c = q.getColumn(i);
+          if (c.isNull()) {
+            row.emplace_back(std::nullopt);
+          } else if (c.isFloat()) {
+            // Shortest text that reads back as the same double, as PostgreSQL prints it.
+            char buf[32];
+            auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), c.getDouble());
+            row.emplace_back(std::string(buf, ec == std::errc() ? end : buf));
+          } else {
+            row.emplace_back(c.getString());
+          }
+        }
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    });
+  }
+
+  Status ExecuteInTransaction(
+      const std::vector<std::pair<std::string, std::vector<SqlValue>>>& statements) override {
+    return Guard("execute", [&]() -> Status {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      for (const auto& [sql, params] : statements) {
+        SQLite::Statement st(db_, sql);
+        Bind(st, params);
+        while (st.executeStep()) {
+        }
+      }
+      tx.commit();
+      return {};
+    });
+  }
+
+ private:
+  static void Bind(SQLite::Statement& st, const std::vector<SqlValue>& params) {
+    int i = 1;
+    for (const auto& p : params) {
+      if (p) {
+        st.bind(i++, *p);
+      } else {
+        st.bind(i++);
+      }
+    }
+  }
+
+  SQLite::Database& db_;
+};
+
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+  explicit SqliteStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)), sql_(*db_) {}
+
+  SqlExecutor& Sql() override { return sql_; }
 
   Result<int> Migrate() override {
     return Guard("migrate", [&]() -> Result<int> {
@@ -456,6 +522,7 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<SQLite::Database> db_;
+  SqliteExecutor sql_;
 };
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "core/error.h"
 #include "core/records.h"
 #include "core/time.h"
+#include "store/sql.h"
 
 namespace ctem::store {
 
@@ -92,6 +93,9 @@ class Store {
                                                                           Timestamp since) = 0;
 
   virtual Result<std::vector<OutboxAlert>> PendingOutboxAlerts(size_t limit) = 0;
+
+  // The SQL surface for analytics and raw table loads (store/sql.h).
+  virtual SqlExecutor& Sql() = 0;
 };
 
 // Opens a store from a URL: "sqlite:PATH" (or a bare path ending in .db), or

@@ -1,0 +1,465 @@
+#include "store/postgres_store.h"
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "store/migrations.h"
+
+namespace ctem::store {
+namespace {
+
+// libpqxx reports failures by exception; this backend turns every one into an Error value at
+// its boundary.
+template <typename F>
+auto Guard(std::string_view what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const pqxx::broken_connection& e) {
+    return Fail(Error::Unavailable("postgres: " + std::string(what) + ": connection lost: " + e.what()));
+  } catch (const pqxx::sql_error& e) {
+    return Fail(Error::Internal("postgres: " + std::string(what) + ": " + e.what()));
+  } catch (const std::exception& e) {
+    return Fail(Error::Internal("postgres: " + std::string(what) + ": " + e.what()));
+  }
+}
+
+// Rewrites `?` placeholders to $1, $2, ... outside quoted literals.
+std::string Numbered(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  bool in_quote = false;
+  for (char c : sql) {
+    if (c == '\'') in_quote = !in_quote;
+    if (c == '?' && !in_quote) {
+      out += "$" + std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+SqlRows ToRows(const pqxx::result& r) {
+  SqlRows rows;
+  rows.reserve(r.size());
+  for (const auto& row : r) {
+    SqlRow out;
+    out.reserve(row.size());
+    for (const auto& field : row) {
+      if (field.is_null()) {
+        out.emplace_back(std::nullopt);
+      } else {
+        out.emplace_back(field.c_str());
+      }
+    }
+    rows.push_back(std::move(out));
+  }
+  return rows;
+}
+
+std::string Ts(Timestamp t) { return FormatTimestamp(t); }
+std::optional<std::string> OptTs(const std::optional<Timestamp>& t) {
+  return t ? std::optional<std::string>(Ts(*t)) : std::nullopt;
+}
+std::string Num(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
+
+// CASE expression giving the SLA interval of a severity, built from core's table so the SQL
+// can never disagree with SeveritySla.
+std::string SlaIntervalCase(std::string_view severity_expr) {
+  std::string s = "CASE " + std::string(severity_expr);
+  for (Severity sev : kAllSeverities) {
+    s += " WHEN '" + std::string(SeverityName(sev)) + "' THEN interval '" +
+         std::to_string(SeveritySla(sev).count()) + " hours'";
+  }
+  return s + " ELSE interval '720 hours' END";
+}
+
+constexpr const char* kExposureColumns =
+    "id, exposure_key, ts, source_tool, title, description, severity, original_severity, asset_id, "
+    "asset_type, asset_zone, exploitability_score, physical_consequence, ctem_score, atlas_technique, "
+    "attack_technique, threat_model_ref, status, assigned_to, sla_deadline, remediation_guidance, "
+    "evidence_url, tenant_id, created_at, updated_at, zone_source, escalation_level, sla_breached, "
+    "redetection_count, last_redetected_at";
+
+StoredExposure ReadExposure(const SqlRow& r) {
+  StoredExposure s;
+  Exposure& e = s.exposure;
+  s.id = AsInt(r[0]);
+  e.exposure_key = AsText(r[1]);
+  e.ts = AsTimestamp(r[2]).value_or(Timestamp{});
+  e.source_tool = AsText(r[3]);
+  e.title = AsText(r[4]);
+  e.description = AsText(r[5]);
+  e.severity = ParseSeverity(AsText(r[6])).value_or(Severity::kMedium);
+  e.original_severity = AsText(r[7]);
+  e.asset_id = AsText(r[8]);
+  e.asset_type = AsText(r[9]);
+  e.asset_zone = AsText(r[10]);
+  e.exploitability_score = AsDouble(r[11]);
+  e.physical_consequence = ParseConsequence(AsText(r[12])).value_or(Consequence::kDataLoss);
+  e.ctem_score = AsDouble(r[13]);
+  e.atlas_technique = AsText(r[14]);
+  e.attack_technique = AsText(r[15]);
+  e.threat_model_ref = AsText(r[16]);
+  e.status = ParseExposureStatus(AsText(r[17])).value_or(ExposureStatus::kOpen);
+  e.assigned_to = AsText(r[18]);
+  e.sla_deadline = AsTimestamp(r[19]);
+  e.remediation_guidance = AsText(r[20]);
+  e.evidence_url = AsText(r[21]);
+  e.tenant_id = AsText(r[22]);
+  s.created_at = AsTimestamp(r[23]).value_or(Timestamp{});
+  s.updated_at = AsTimestamp(r[24]).value_or(Timestamp{});
+  e.zone_source = ParseZoneSource(AsText(r[25]));
+  s.escalation_level = AsText(r[26]);
+  s.sla_breached = AsBool(r[27]);
+  s.redetection_count = static_cast<int>(AsInt(r[28]));
+  s.last_redetected_at = AsTimestamp(r[29]);
+  return s;
+}
+
+class PostgresStore final : public Store, public SqlExecutor {
+ public:
+  explicit PostgresStore(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
+
+  SqlExecutor& Sql() override { return *this; }
+  SqlBackend Backend() const override { return SqlBackend::kPostgres; }
+
+  Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
+    return Guard("query", [&]() -> Result<SqlRows> {
+      pqxx::work tx(*conn_);
+      pqxx::result r = tx.exec_params(Numbered(sql), pqxx::prepare::make_dynamic_params(params));
+      tx.commit();
+      return ToRows(r);
+    });
+  }
+
+  Status ExecuteInTransaction(
+      const std::vector<std::pair<std::string, std::vector<SqlValue>>>& statements) override {
+    return Guard("execute", [&]() -> Status {
+      pqxx::work tx(*conn_);
+      for (const auto& [sql, params] : statements) {
+        tx.exec_params(Numbered(sql), pqxx::prepare::make_dynamic_params(params));
+      }
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<int> Migrate() override {
+    return Guard("migrate", [&]() -> Result<int> {
+      pqxx::work tx(*conn_);
+      // One migrator at a time across every process sharing the database.
+      tx.exec("SELECT pg_advisory_xact_lock(727274)");
+      tx.exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+          "applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW())");
+      int current = tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
+      for (const Migration& m : PostgresMigrations()) {
+        if (m.version <= current) continue;
+        tx.exec(std::string(m.sql));
+        tx.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,
+                       std::string(m.name));
+        current = m.version;
+      }
+      tx.commit();
+      return current;
+    });
+  }
+
+  Result<int> SchemaVersion() override {
+    return Guard("schema version", [&]() -> Result<int> {
+      pqxx::work tx(*conn_);
+      auto exists = tx.exec1("SELECT to_regclass('schema_migrations') IS NOT NULL")[0].as<bool>();
+      if (!exists) return 0;
+      return tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
+    });
+  }
+
+  Result<UpsertSummary> UpsertExposures(std::span<const Exposure> batch, Timestamp now) override {
+    return Guard("upsert exposures", [&]() -> Result<UpsertSummary> {
+      UpsertSummary summary;
+      if (batch.empty()) return summary;
+      // ON CONFLICT cannot touch one row twice in a statement: the last sighting of a key in the
+      // batch stands for the earlier ones, which count as updates.
+      std::map<std::pair<std::string, std::string>, size_t> last;
+      for (size_t i = 0; i < batch.size(); ++i) last[{batch[i].tenant_id, batch[i].exposure_key}] = i;
+      summary.updated += batch.size() - last.size();
+
+      pqxx::work tx(*conn_);
+      std::string sql =
+          "INSERT INTO ctem_exposures AS cur (exposure_key, ts, source_tool, title, description, severity, "
+          "original_severity, asset_id, asset_type, asset_zone, exploitability_score, physical_consequence, "
+          "ctem_score, atlas_technique, attack_technique, threat_model_ref, status, assigned_to, sla_deadline, "
+          "remediation_guidance, evidence_url, tenant_id, created_at, updated_at, severity_rank, zone_source) "
+          "VALUES ";
+      std::vector<SqlValue> params;
+      params.reserve(last.size() * 26);
+      bool first = true;
+      int n = 0;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        const Exposure& e = batch[i];
+        if (last[{e.tenant_id, e.exposure_key}] != i) continue;
+        const Timestamp deadline = e.sla_deadline ? std::min(*e.sla_deadline, e.ts + SeveritySla(e.severity))
+                                                  : e.ts + SeveritySla(e.severity);
+        const std::vector<SqlValue> row = {
+            e.exposure_key, Ts(e.ts), e.source_tool, e.title, e.description,
+            std::string(SeverityName(e.severity)), e.original_severity, e.asset_id, e.asset_type, e.asset_zone,
+            Num(e.exploitability_score), std::string(ConsequenceName(e.physical_consequence)), Num(e.ctem_score),
+            e.atlas_technique, e.attack_technique, e.threat_model_ref, std::string(ExposureStatusName(e.status)),
+            e.assigned_to, Ts(deadline), e.remediation_guidance, e.evidence_url, e.tenant_id, Ts(e.ts), Ts(now),
+            std::to_string(SeverityRank(e.severity)), std::string(ZoneSourceName(e.zone_source))};
+        sql += first ? "(" : ",(";
+        first = false;
+        for (size_t c = 0; c < row.size(); ++c) {
+          sql += (c ? ",$" : "$") + std::to_string(++n);
+          // Casts for the columns whose type PostgreSQL cannot infer from an untyped parameter
+          // inside VALUES.
+          if (c == 1 || c == 18 || c == 22 || c == 23) sql += "::timestamptz";
+          if (c == 10 || c == 12) sql += "::float8";
+          if (c == 24) sql += "::int";
+        }
+        sql += ")";
+        params.insert(params.end(), row.begin(), row.end());
+      }
+      // Erratum 9: every tool-derived field is refreshed; erratum 2: first seen is kept, last
+      // seen only moves forward, the deadline only tightens; status and assignee are workflow.
+      sql +=
+          " ON CONFLICT (tenant_id, exposure_key) DO UPDATE SET "
+          "ts = GREATEST(cur.ts, EXCLUDED.ts), source_tool = EXCLUDED.source_tool, title = EXCLUDED.title, "
+          "description = EXCLUDED.description, severity = EXCLUDED.severity, "
+          "original_severity = EXCLUDED.original_severity, asset_id = EXCLUDED.asset_id, "
+          "asset_type = EXCLUDED.asset_type, asset_zone = EXCLUDED.asset_zone, "
+          "exploitability_score = EXCLUDED.exploitability_score, "
+          "physical_consequence = EXCLUDED.physical_consequence, ctem_score = EXCLUDED.ctem_score, "
+          "atlas_technique = EXCLUDED.atlas_technique, attack_technique = EXCLUDED.attack_technique, "
+          "threat_model_ref = EXCLUDED.threat_model_ref, remediation_guidance = EXCLUDED.remediation_guidance, "
+          "evidence_url = EXCLUDED.evidence_url, updated_at = EXCLUDED.updated_at, "
+          "severity_rank = EXCLUDED.severity_rank, zone_source = EXCLUDED.zone_source, "
+          "sla_deadline = LEAST(COALESCE(cur.sla_deadline, 'infinity'::timestamptz), cur.created_at + " +
+          SlaIntervalCase("EXCLUDED.severity") +
+          "), "
+          "redetection_count = cur.redetection_count + CASE WHEN cur.status IN ('Verified', 'Closed') THEN 1 "
+          "ELSE 0 END, "
+          "last_redetected_at = CASE WHEN cur.status IN ('Verified', 'Closed') THEN EXCLUDED.ts ELSE "
+          "cur.last_redetected_at END "
+          "RETURNING (xmax = 0) AS inserted, status, exposure_key, tenant_id, title, asset_id, severity, "
+          "source_tool, ts";
+      pqxx::result r = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+      std::string outbox;
+      std::vector<SqlValue> outbox_params;
+      for (const auto& row : r) {
+        if (row[0].as<bool>()) {
+          ++summary.inserted;
+          continue;
+        }
+        ++summary.updated;
+        const std::string status = row[1].c_str();
+        if (status != "Verified" && status != "Closed") continue;
+        ++summary.regressions;
+        // Erratum 10: the status stays (seed), but the re-detection is not silent.
+        nlohmann::ordered_json payload = {{"exposure_key", row[2].c_str()}, {"status", status},
+                                          {"title", row[4].c_str()},        {"asset_id", row[5].c_str()},
+                                          {"severity", row[6].c_str()},     {"source_tool", row[7].c_str()},
+                                          {"redetected_at", FormatTimestamp(*AsTimestamp(SqlValue(row[8].c_str())))}};
+        const size_t base = outbox_params.size();
+        outbox += std::string(outbox.empty() ? "" : ",") + "($" + std::to_string(base + 1) + "::timestamptz,$" +
+                  std::to_string(base + 2) + ",'REGRESSION',$" + std::to_string(base + 3) + ",$" +
+                  std::to_string(base + 4) + ",$" + std::to_string(base + 5) + "::jsonb)";
+        outbox_params.insert(outbox_params.end(),
+                             {Ts(now), std::string(row[3].c_str()), std::string(row[2].c_str()),
+                              "CTEM REGRESSION: " + status + " exposure re-detected — " + row[4].c_str(),
+                              payload.dump()});
+      }
+      if (!outbox.empty()) {
+        tx.exec_params("INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, alert_title, "
+                       "payload) VALUES " + outbox,
+                       pqxx::prepare::make_dynamic_params(outbox_params));
+      }
+      tx.commit();
+      return summary;
+    });
+  }
+
+  Result<UpsertSummary> UpsertValidations(std::span<const Validation> batch, Timestamp now) override {
+    return Guard("upsert validations", [&]() -> Result<UpsertSummary> {
+      UpsertSummary summary;
+      pqxx::work tx(*conn_);
+      for (const Validation& v : batch) {
+        pqxx::row r = tx.exec_params1(
+            "INSERT INTO ctem_validations AS cur (validation_id, exposure_id, campaign_id, ts, validation_type, "
+            "exploitable, exploit_complexity, attack_path, physical_consequence_demonstrated, detection_evaded, "
+            "detection_rules_tested, detection_gaps, tester, evidence_url, tenant_id, created_at) VALUES "
+            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11::jsonb,$12::jsonb,$13,$14,$15,$16) "
+            "ON CONFLICT (tenant_id, validation_id) DO UPDATE SET exposure_id = EXCLUDED.exposure_id, "
+            "campaign_id = EXCLUDED.campaign_id, ts = EXCLUDED.ts, validation_type = EXCLUDED.validation_type, "
+            "exploitable = EXCLUDED.exploitable, exploit_complexity = EXCLUDED.exploit_complexity, "
+            "attack_path = EXCLUDED.attack_path, physical_consequence_demonstrated = "
+            "EXCLUDED.physical_consequence_demonstrated, detection_evaded = EXCLUDED.detection_evaded, "
+            "detection_rules_tested = EXCLUDED.detection_rules_tested, detection_gaps = EXCLUDED.detection_gaps, "
+            "tester = EXCLUDED.tester, evidence_url = EXCLUDED.evidence_url RETURNING (xmax = 0)",
+            v.validation_id, v.exposure_id, v.campaign_id, Ts(v.ts), v.validation_type, v.exploitable,
+            v.exploit_complexity, v.attack_path, v.physical_consequence_demonstrated, v.detection_evaded,
+            nlohmann::json(v.detection_rules_tested).dump(), nlohmann::json(v.detection_gaps).dump(), v.tester,
+            v.evidence_url, v.tenant_id, Ts(now));
+        ++(r[0].as<bool>() ? summary.inserted : summary.updated);
+      }
+      tx.commit();
+      return summary;
+    });
+  }
+
+  Result<UpsertSummary> UpsertRemediations(std::span<const Remediation> batch, Timestamp now) override {
+    return Guard("upsert remediations", [&]() -> Result<UpsertSummary> {
+      UpsertSummary summary;
+      pqxx::work tx(*conn_);
+      for (const Remediation& m : batch) {
+        pqxx::row r = tx.exec_params1(
+            "INSERT INTO ctem_remediations AS cur (remediation_id, exposure_id, ts, status, assigned_to, "
+            "assigned_date, sla_deadline, fix_deployed_date, verified_date, verified_by, sla_breached, "
+            "escalation_level, fix_description, pull_request_url, tenant_id, created_at, updated_at) VALUES "
+            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16) "
+            "ON CONFLICT (tenant_id, remediation_id) DO UPDATE SET exposure_id = EXCLUDED.exposure_id, "
+            "ts = EXCLUDED.ts, status = EXCLUDED.status, assigned_to = EXCLUDED.assigned_to, "
+            "assigned_date = EXCLUDED.assigned_date, sla_deadline = EXCLUDED.sla_deadline, "
+            "fix_deployed_date = EXCLUDED.fix_deployed_date, verified_date = EXCLUDED.verified_date, "
+            "verified_by = EXCLUDED.verified_by, sla_breached = EXCLUDED.sla_breached, "
+            "escalation_level = EXCLUDED.escalation_level, fix_description = EXCLUDED.fix_description, "
+            "pull_request_url = EXCLUDED.pull_request_url, updated_at = EXCLUDED.updated_at "
+            "RETURNING (xmax = 0)",
+            m.remediation_id, m.exposure_id, Ts(m.ts), std::string(RemediationStatusName(m.status)), m.assigned_to,
+            Ts(m.assigned_date), OptTs(m.sla_deadline), OptTs(m.fix_deployed_date), OptTs(m.verified_date),
+            m.verified_by, m.sla_breached, m.escalation_level, m.fix_description, m.pull_request_url, m.tenant_id,
+            Ts(now));
+        ++(r[0].as<bool>() ? summary.inserted : summary.updated);
+      }
+      tx.commit();
+      return summary;
+    });
+  }
+
+  Result<std::vector<StoredExposure>> ListExposures(const ExposureFilter& f) override {
+    std::string sql = std::string("SELECT ") + kExposureColumns + " FROM ctem_exposures WHERE tenant_id = ?";
+    std::vector<SqlValue> params = {f.tenant_id};
+    if (!f.statuses.empty()) {
+      sql += " AND status IN (";
+      for (size_t i = 0; i < f.statuses.size(); ++i) {
+        sql += i ? ",?" : "?";
+        params.emplace_back(std::string(ExposureStatusName(f.statuses[i])));
+      }
+      sql += ")";
+    }
+    if (f.severity) {
+      sql += " AND severity = ?";
+      params.emplace_back(std::string(SeverityName(*f.severity)));
+    }
+    if (!f.asset_zone.empty()) {
+      sql += " AND asset_zone = ?";
+      params.emplace_back(f.asset_zone);
+    }
+    if (!f.source_tool.empty()) {
+      sql += " AND source_tool = ?";
+      params.emplace_back(f.source_tool);
+    }
+    if (!f.atlas_technique.empty()) {
+      sql += " AND atlas_technique = ?";
+      params.emplace_back(f.atlas_technique);
+    }
+    if (f.seen_after) {
+      sql += " AND ts > ?::timestamptz";
+      params.emplace_back(Ts(*f.seen_after));
+    }
+    sql += " ORDER BY severity_rank DESC, sla_deadline ASC NULLS LAST, exposure_key ASC";
+    if (f.limit) sql += " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
+    auto rows = Query(sql, params);
+    if (!rows) return Fail(rows.error());
+    std::vector<StoredExposure> out;
+    out.reserve(rows->size());
+    for (const auto& r : *rows) out.push_back(ReadExposure(r));
+    return out;
+  }
+
+  Result<std::optional<StoredExposure>> GetExposure(std::string_view tenant_id,
+                                                    std::string_view exposure_key) override {
+    auto rows = Query(std::string("SELECT ") + kExposureColumns +
+                          " FROM ctem_exposures WHERE tenant_id = ? AND exposure_key = ?",
+                      {std::string(tenant_id), std::string(exposure_key)});
+    if (!rows) return Fail(rows.error());
+    if (rows->empty()) return std::optional<StoredExposure>();
+    return std::optional<StoredExposure>(ReadExposure(rows->front()));
+  }
+
+  Result<size_t> CountExposures(std::string_view tenant_id) override {
+    auto rows = Query("SELECT COUNT(*) FROM ctem_exposures WHERE tenant_id = ?", {std::string(tenant_id)});
+    if (!rows) return Fail(rows.error());
+    return static_cast<size_t>(AsInt(rows->front()[0]));
+  }
+
+  Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
+                                                                  Timestamp since) override {
+    auto rows = Query(
+        "SELECT atlas_technique, COUNT(*) FROM alerts WHERE tenant_id = ? AND ts > ?::timestamptz "
+        "AND atlas_technique != '' GROUP BY atlas_technique",
+        {std::string(tenant_id), Ts(since)});
+    if (!rows) return Fail(rows.error());
+    std::map<std::string, long long> out;
+    for (const auto& r : *rows) out[AsText(r[0])] = AsInt(r[1]);
+    return out;
+  }
+
+  Result<std::vector<OutboxAlert>> PendingOutboxAlerts(size_t limit) override {
+    auto rows = Query(
+        "SELECT id, ts, tenant_id, alert_type, exposure_key, alert_title, payload::text FROM ctem_alert_outbox "
+        "WHERE published_at IS NULL ORDER BY id LIMIT " + std::to_string(limit),
+        {});
+    if (!rows) return Fail(rows.error());
+    std::vector<OutboxAlert> out;
+    for (const auto& r : *rows) {
+      out.push_back({AsInt(r[0]), AsTimestamp(r[1]).value_or(Timestamp{}), AsText(r[2]), AsText(r[3]),
+                     AsText(r[4]), AsText(r[5]), AsText(r[6])});
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+std::string HostOf(const std::string& url) {
+  // postgresql://user:pass@host:port/db -> host:port
+  auto at = url.find('@');
+  auto start = at == std::string::npos ? url.find("://") + 3 : at + 1;
+  auto end = url.find_first_of("/?", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
+  std::string dsn = url;
+  if (dsn.find("connect_timeout=") == std::string::npos) {
+    dsn += (dsn.find('?') == std::string::npos ? "?" : "&") + std::string("connect_timeout=5");
+  }
+  try {
+    auto conn = std::make_unique<pqxx::connection>(dsn);
+    pqxx::nontransaction setup(*conn);
+    setup.exec("SET TIME ZONE 'UTC'");
+    setup.exec("SET extra_float_digits = 1");
+    setup.commit();
+    return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(conn)));
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    return Fail(Error::Unavailable("postgres: cannot connect to " + HostOf(url) + ": " + msg));
+  }
+}
+
+}  // namespace ctem::store
