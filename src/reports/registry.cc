@@ -4,10 +4,38 @@ namespace ctem::reports {
 
 const std::vector<ReportSpec>& AllReports() {
   static const std::vector<ReportSpec> reports = {
+      {"assets", "CTEM-SCOPE-001: the asset inventory from six telemetry sources", {}, &AssetsReport,
+       {"asset_id", "asset_type", "asset_zone", "risk_category", "last_seen"}},
+      {"new-assets", "CTEM-SCOPE-002: assets first seen in the last 7 days (every asset type)", {},
+       &NewAssetsReport, {"asset_type", "asset_id", "first_seen", "alert_title"}},
       {"triage", "CTEM-PRIORITIZE-001: the prioritised remediation backlog for the weekly triage", {},
        &TriageReport,
        {"triage_priority", "severity", "sla_status", "adjusted_score", "days_open", "source_tool", "asset_id",
         "asset_zone", "title", "exposure_key"}},
+      {"correlation", "CTEM-PRIORITIZE-002: open exposures whose ATLAS technique fired at runtime (7 days)", {},
+       &CorrelationReport,
+       {"exposure_severity", "atlas_technique", "alert_time", "runtime_alert_name", "exposure_title", "exposure_key"}},
+      {"campaign-gaps", "CTEM-VALIDATE-001: detection gaps of one red-team campaign (--campaign)", {"campaign"},
+       &CampaignGapsReport, {}},
+      {"sla-breaches", "CTEM-MOBILIZE-001: exposures past their SLA, with the escalation ladder", {},
+       &SlaBreachesReport,
+       {"severity", "escalation_level", "hours_overdue", "sla_deadline", "assigned_to", "title", "exposure_key"}},
+      {"sla-at-risk", "CTEM-MOBILIZE-002: CRITICAL/HIGH exposures within 24 h of their SLA", {}, &SlaAtRiskReport,
+       {"severity", "hours_remaining", "sla_deadline", "assigned_to", "title", "exposure_key"}},
+      {"pending-verifications", "Remediations with a fix deployed over 24 h ago and not verified", {},
+       &PendingVerificationsReport, {}},
+      {"weekly-metrics", "CTEM-METRICS-001: MTTR, SLA compliance, open exposures, coverage", {},
+       &WeeklyMetricsReport, {}},
+      {"score-trend", "CTEM-METRICS-002: weekly risk posture over 180 days", {}, &ScoreTrendReport, {}},
+      {"red-team", "CTEM-METRICS-003: red-team campaign effectiveness (365 days)", {}, &RedTeamReport, {}},
+      {"atlas-coverage", "CTEM-METRICS-004: ATLAS technique coverage by discovery, detection, validation", {},
+       &AtlasCoverageReport,
+       {"atlas_technique", "technique_name", "ctem_findings", "runtime_alerts", "validation_tests",
+        "coverage_score", "coverage_status"}},
+      {"new-gaps", "CTEM-FEEDBACK-001: red-team tests that evaded detection in the last hour", {}, &NewGapsReport,
+       {"validation_id", "gap_severity", "validation_type", "campaign_id", "alert_title"}},
+      {"ctem-context", "Known open exposures for an ATLAS technique (--technique), top 10 by score",
+       {"technique"}, &CtemContextReport, {}},
   };
   return reports;
 }

@@ -51,7 +51,23 @@ Json ExposureToJson(const store::StoredExposure& s);
 // (also ON_TRACK when there is no deadline, as the seed's CASE yields).
 std::string_view SlaStatus(const std::optional<Timestamp>& deadline, Timestamp now);
 
-// Individual reports (exposed for tests).
+// The seed's escalation ladder (section 7.1).
+std::string_view EscalationLevel(Severity severity, double hours_overdue);
+
+// Individual reports (exposed for tests), in the order of docs/reports.md.
+Result<Json> AssetsReport(store::Store& store, const ReportRequest& request);
+Result<Json> NewAssetsReport(store::Store& store, const ReportRequest& request);
 Result<Json> TriageReport(store::Store& store, const ReportRequest& request);
+Result<Json> CorrelationReport(store::Store& store, const ReportRequest& request);
+Result<Json> CampaignGapsReport(store::Store& store, const ReportRequest& request);
+Result<Json> SlaBreachesReport(store::Store& store, const ReportRequest& request);
+Result<Json> SlaAtRiskReport(store::Store& store, const ReportRequest& request);
+Result<Json> PendingVerificationsReport(store::Store& store, const ReportRequest& request);
+Result<Json> WeeklyMetricsReport(store::Store& store, const ReportRequest& request);
+Result<Json> ScoreTrendReport(store::Store& store, const ReportRequest& request);
+Result<Json> RedTeamReport(store::Store& store, const ReportRequest& request);
+Result<Json> AtlasCoverageReport(store::Store& store, const ReportRequest& request);
+Result<Json> NewGapsReport(store::Store& store, const ReportRequest& request);
+Result<Json> CtemContextReport(store::Store& store, const ReportRequest& request);
 
 }  // namespace ctem::reports

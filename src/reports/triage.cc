@@ -37,9 +37,10 @@ Result<Json> TriageReport(store::Store& store, const ReportRequest& request) {
   filter.tenant_id = request.tenant_id;
   filter.statuses = {ExposureStatus::kOpen, ExposureStatus::kInProgress};
   filter.seen_after = request.now - days(90);
+  filter.seen_before = request.now;
   auto exposures = store.ListExposures(filter);
   if (!exposures) return Fail(exposures.error());
-  auto runtime = store.CountAlertsByTechnique(request.tenant_id, request.now - days(7));
+  auto runtime = store.CountAlertsByTechnique(request.tenant_id, request.now - days(7), request.now);
   if (!runtime) return Fail(runtime.error());
 
   struct Row {

@@ -377,6 +377,10 @@ class PostgresStore final : public Store, public SqlExecutor {
       sql += " AND ts > ?::timestamptz";
       params.emplace_back(Ts(*f.seen_after));
     }
+    if (f.seen_before) {
+      sql += " AND ts <= ?::timestamptz";
+      params.emplace_back(Ts(*f.seen_before));
+    }
     sql += " ORDER BY severity_rank DESC, sla_deadline ASC NULLS LAST, exposure_key ASC";
     if (f.limit) sql += " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
     auto rows = Query(sql, params);
@@ -404,11 +408,11 @@ class PostgresStore final : public Store, public SqlExecutor {
   }
 
   Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
-                                                                  Timestamp since) override {
+                                                                  Timestamp since, Timestamp until) override {
     auto rows = Query(
         "SELECT atlas_technique, COUNT(*) FROM alerts WHERE tenant_id = ? AND ts > ?::timestamptz "
-        "AND atlas_technique != '' GROUP BY atlas_technique",
-        {std::string(tenant_id), Ts(since)});
+        "AND ts <= ?::timestamptz AND atlas_technique != '' GROUP BY atlas_technique",
+        {std::string(tenant_id), Ts(since), Ts(until)});
     if (!rows) return Fail(rows.error());
     std::map<std::string, long long> out;
     for (const auto& r : *rows) out[AsText(r[0])] = AsInt(r[1]);

@@ -446,6 +446,7 @@ class SqliteStore final : public Store {
       if (!f.source_tool.empty()) sql += " AND source_tool = ?";
       if (!f.atlas_technique.empty()) sql += " AND atlas_technique = ?";
       if (f.seen_after) sql += " AND ts > ?";
+      if (f.seen_before) sql += " AND ts <= ?";
       sql += " ORDER BY severity_rank DESC, sla_deadline IS NULL, sla_deadline ASC, exposure_key ASC";
       if (f.limit) sql += " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
       SQLite::Statement q(*db_, sql);
@@ -457,6 +458,7 @@ class SqliteStore final : public Store {
       if (!f.source_tool.empty()) q.bind(i++, f.source_tool);
       if (!f.atlas_technique.empty()) q.bind(i++, f.atlas_technique);
       if (f.seen_after) q.bind(i++, Ts(*f.seen_after));
+      if (f.seen_before) q.bind(i++, Ts(*f.seen_before));
       std::vector<StoredExposure> out;
       while (q.executeStep()) out.push_back(ReadExposure(q));
       return out;
@@ -485,13 +487,14 @@ class SqliteStore final : public Store {
   }
 
   Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
-                                                                  Timestamp since) override {
+                                                                  Timestamp since, Timestamp until) override {
     return Guard("count alerts", [&]() -> Result<std::map<std::string, long long>> {
       SQLite::Statement q(*db_,
-                          "SELECT atlas_technique, COUNT(*) FROM alerts WHERE tenant_id = ? AND ts > ? "
+                          "SELECT atlas_technique, COUNT(*) FROM alerts WHERE tenant_id = ? AND ts > ? AND ts <= ? "
                           "AND atlas_technique != '' GROUP BY atlas_technique");
       q.bind(1, std::string(tenant_id));
       q.bind(2, Ts(since));
+      q.bind(3, Ts(until));
       std::map<std::string, long long> out;
       while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
       return out;

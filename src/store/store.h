@@ -55,7 +55,8 @@ struct ExposureFilter {
   std::string asset_zone;   // empty: any
   std::string source_tool;  // empty: any
   std::string atlas_technique;  // empty: any
-  std::optional<Timestamp> seen_after;  // ts > seen_after
+  std::optional<Timestamp> seen_after;   // ts > seen_after
+  std::optional<Timestamp> seen_before;  // ts <= seen_before
   size_t limit = 0;  // 0: no limit
   size_t offset = 0;
 };
@@ -88,9 +89,9 @@ class Store {
                                                             std::string_view exposure_key) = 0;
   virtual Result<size_t> CountExposures(std::string_view tenant_id) = 0;
 
-  // Runtime alerts per ATLAS technique with ts > since (seed's runtime_correlation CTE).
+  // Runtime alerts per ATLAS technique with since < ts <= until (seed's runtime_correlation).
   virtual Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
-                                                                          Timestamp since) = 0;
+                                                                          Timestamp since, Timestamp until) = 0;
 
   virtual Result<std::vector<OutboxAlert>> PendingOutboxAlerts(size_t limit) = 0;
 
