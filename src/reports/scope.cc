@@ -103,30 +103,27 @@ Result<Json> AssetsReport(store::Store& store, const ReportRequest& req) {
 
   // OPC-UA sensor feeds.
   auto opcua = Rows(store,
-                    "SELECT edge_node_id, MAX(ts), COUNT(sensor_count), SUM(sensor_count), "
-                    "SUM(protocol_violations) FROM opcua_telemetry WHERE tenant_id = ? AND ts > ? AND ts <= ? "
+                    "SELECT edge_node_id, MAX(ts), COUNT(sensor_count), SUM(sensor_count) FROM opcua_telemetry WHERE tenant_id = ? AND ts > ? AND ts <= ? "
                     "GROUP BY edge_node_id ORDER BY edge_node_id",
                     {tenant, week, now});
   if (!opcua) return Fail(opcua.error());
   for (const auto& r : *opcua) {
     const long long n = store::AsInt(r[2]);
     Json meta = {{"avg_sensors", n ? Json(PyRound(static_cast<double>(store::AsInt(r[3])) / static_cast<double>(n), 1))
-                                   : Json(nullptr)},
-                 {"total_violations", store::AsInt(r[4])}};
+                                   : Json(nullptr)}};
     out.push_back(Asset("opcua-" + store::AsText(r[0]), "OPCUASensorFeed", "Zone0_PhysicalProcess", "Critical",
                         "Infrastructure Assets", r[1], std::move(meta)));
   }
 
   // CI/CD pipelines.
   auto cicd = Rows(store,
-                   "SELECT pipeline_id, MAX(ts), COUNT(*), COUNT(*) FILTER (WHERE dependency_changes != 'none' AND "
-                   "dependency_changes != '') FROM cicd_audit WHERE tenant_id = ? AND ts > ? AND ts <= ? "
+                   "SELECT pipeline_id, MAX(ts), COUNT(*) FROM cicd_audit WHERE tenant_id = ? AND ts > ? AND ts <= ? "
                    "GROUP BY pipeline_id ORDER BY pipeline_id",
                    {tenant, week, now});
   if (!cicd) return Fail(cicd.error());
   for (const auto& r : *cicd) {
     out.push_back(Asset(store::AsText(r[0]), "CICDPipeline", "Zone3_Enterprise", "High", "Infrastructure Assets", r[1],
-                        Json{{"total_runs", store::AsInt(r[2])}, {"dependency_changes", store::AsInt(r[3])}}));
+                        Json{{"total_runs", store::AsInt(r[2])}}));
   }
 
   // Model registry entries (30-day window).

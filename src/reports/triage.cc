@@ -70,7 +70,11 @@ Result<Json> TriageReport(store::Store& store, const ReportRequest& request) {
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     if (a.priority != b.priority) return a.priority < b.priority;
     if (a.adjusted != b.adjusted) return a.adjusted > b.adjusted;
-    if (a.deadline != b.deadline) return a.deadline < b.deadline;
+    if (a.deadline != b.deadline) {
+      // Ascending, exposures without a deadline last (PostgreSQL's NULLS LAST).
+      if (!a.deadline || !b.deadline) return a.deadline.has_value();
+      return *a.deadline < *b.deadline;
+    }
     return a.key < b.key;
   });
   Json out = Json::array();

@@ -1,22 +1,25 @@
 // CTEM-PRIORITIZE-001 (seed section 5.1) at a pinned time: runtime boost, SLA status, the
 // seven triage priorities and their order, days open from first seen.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include "core/exposure_key.h"
 #include "reports/report.h"
-#include "support/temp_dir.h"
+#include "support/backends.h"
 
 namespace ctem::reports {
 namespace {
 
 Timestamp T(const char* iso) { return *ParseTimestamp(iso); }
 
-class TriageTest : public ::testing::Test {
+class TriageTest : public ::testing::TestWithParam<std::string> {
  protected:
+  TriageTest() : db_(GetParam()) {}
+
   void SetUp() override {
-    path_ = dir_.File("ctem.db");
-    store_ = std::move(*store::OpenStore("sqlite:" + path_));
+    CTEM_REQUIRE_BACKEND(db_);
+    auto s = store::OpenStore(db_.url());
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    store_ = std::move(*s);
     ASSERT_TRUE(store_->Migrate());
   }
 
@@ -38,8 +41,8 @@ class TriageTest : public ::testing::Test {
   }
 
   void Sql(const std::string& sql) {
-    SQLite::Database db(path_, SQLite::OPEN_READWRITE);
-    db.exec(sql);
+    auto st = store_->Sql().ExecuteInTransaction({{sql, {}}});
+    ASSERT_TRUE(st.has_value()) << st.error().message;
   }
 
   Json Run(Timestamp now) {
@@ -50,12 +53,14 @@ class TriageTest : public ::testing::Test {
     return *r;
   }
 
-  testing::TempDir dir_;
-  std::string path_;
+  testing::TestDatabase db_;
   std::unique_ptr<store::Store> store_;
 };
 
-TEST_F(TriageTest, PrioritiesFollowTheSeedLadder) {
+INSTANTIATE_TEST_SUITE_P(Backends, TriageTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
+
+TEST_P(TriageTest, PrioritiesFollowTheSeedLadder) {
   const Timestamp now = T("2026-11-23T07:00:00Z");
   Add("crit-breached", Severity::kCritical, now - days(3));         // deadline passed -> 1
   Add("crit-fresh", Severity::kCritical, now - hours(1));           // at risk -> 2
@@ -87,7 +92,7 @@ TEST_F(TriageTest, PrioritiesFollowTheSeedLadder) {
   EXPECT_EQ(rows[0]["days_open"], 3);
 }
 
-TEST_F(TriageTest, DaysOpenCountsFromFirstSeenNotLastSeen) {
+TEST_P(TriageTest, DaysOpenCountsFromFirstSeenNotLastSeen) {
   const Timestamp first = T("2026-10-01T00:00:00Z");
   Add("old finding", Severity::kLow, first);
   Add("old finding", Severity::kLow, first + days(40));  // rescan: last seen moves
@@ -96,7 +101,7 @@ TEST_F(TriageTest, DaysOpenCountsFromFirstSeenNotLastSeen) {
   EXPECT_EQ(rows[0]["days_open"], 45);
 }
 
-TEST_F(TriageTest, ExcludesClosedAndStaleExposures) {
+TEST_P(TriageTest, ExcludesClosedAndStaleExposures) {
   const Timestamp now = T("2026-11-23T07:00:00Z");
   Add("closed", Severity::kCritical, now - days(1));
   Add("stale", Severity::kCritical, now - days(91));
@@ -107,7 +112,7 @@ TEST_F(TriageTest, ExcludesClosedAndStaleExposures) {
   EXPECT_EQ(rows[0]["title"], "current");
 }
 
-TEST_F(TriageTest, HigherAdjustedScoreFirstWithinAPriority) {
+TEST_P(TriageTest, HigherAdjustedScoreFirstWithinAPriority) {
   const Timestamp now = T("2026-11-23T07:00:00Z");
   Add("medium-low-score", Severity::kMedium, now - days(1), "", 2.0);
   Add("medium-high-score", Severity::kMedium, now - days(1), "", 4.5);

@@ -1,11 +1,16 @@
-// The SQLite store's upsert contract (seed section 2.2 with errata 2, 9, 10) and its
-// transactions.
-#include <SQLiteCpp/SQLiteCpp.h>
+// The store's upsert contract (seed section 2.2 with errata 2, 9, 10) and its transactions,
+// on both backends: SQLite and a real PostgreSQL server.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include "core/exposure_key.h"
 #include "store/store.h"
-#include "support/temp_dir.h"
+#include "support/backends.h"
 
 namespace ctem::store {
 namespace {
@@ -33,15 +38,20 @@ Exposure MakeExposure(const std::string& title, Severity severity, Timestamp see
   return e;
 }
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
+  StoreTest() : db_(GetParam()) {}
+
   void SetUp() override {
-    path_ = dir_.File("ctem.db");
-    auto s = OpenStore("sqlite:" + path_);
+    CTEM_REQUIRE_BACKEND(db_);
+    auto s = OpenStore(db_.url());
     ASSERT_TRUE(s.has_value()) << s.error().message;
     store_ = std::move(*s);
-    ASSERT_TRUE(store_->Migrate().has_value());
+    auto v = store_->Migrate();
+    ASSERT_TRUE(v.has_value()) << v.error().message;
   }
+
+  bool Postgres() const { return GetParam() == "postgres"; }
 
   StoredExposure Get(const Exposure& e) {
     auto got = store_->GetExposure(e.tenant_id, e.exposure_key);
@@ -51,16 +61,15 @@ class SqliteStoreTest : public ::testing::Test {
   }
 
   void Exec(const std::string& sql) {
-    SQLite::Database db(path_, SQLite::OPEN_READWRITE);
-    db.exec(sql);
+    auto st = store_->Sql().ExecuteInTransaction({{sql, {}}});
+    ASSERT_TRUE(st.has_value()) << st.error().message;
   }
 
-  testing::TempDir dir_;
-  std::string path_;
+  testing::TestDatabase db_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, MigrateIsIdempotentAndVersioned) {
+TEST_P(StoreTest, MigrateIsIdempotentAndVersioned) {
   auto v1 = store_->Migrate();
   auto v2 = store_->Migrate();
   ASSERT_TRUE(v1.has_value());
@@ -70,7 +79,7 @@ TEST_F(SqliteStoreTest, MigrateIsIdempotentAndVersioned) {
   EXPECT_EQ(*store_->SchemaVersion(), *v1);
 }
 
-TEST_F(SqliteStoreTest, SecondUpsertUpdatesAndKeepsFirstSeen) {
+TEST_P(StoreTest, SecondUpsertUpdatesAndKeepsFirstSeen) {
   const Exposure first = MakeExposure("open port", Severity::kMedium, T("2026-11-01T00:00:00Z"));
   auto r1 = store_->UpsertExposures({&first, 1}, first.ts);
   ASSERT_TRUE(r1.has_value());
@@ -89,7 +98,7 @@ TEST_F(SqliteStoreTest, SecondUpsertUpdatesAndKeepsFirstSeen) {
   EXPECT_EQ(s.exposure.ts, T("2026-11-05T00:00:00Z"));  // last seen moves
 }
 
-TEST_F(SqliteStoreTest, LastSeenNeverMovesBackwards) {
+TEST_P(StoreTest, LastSeenNeverMovesBackwards) {
   const Exposure e = MakeExposure("late report", Severity::kLow, T("2026-11-05T00:00:00Z"));
   ASSERT_TRUE(store_->UpsertExposures({&e, 1}, e.ts));
   Exposure old = e;
@@ -98,7 +107,7 @@ TEST_F(SqliteStoreTest, LastSeenNeverMovesBackwards) {
   EXPECT_EQ(Get(e).exposure.ts, T("2026-11-05T00:00:00Z"));
 }
 
-TEST_F(SqliteStoreTest, DeadlineAnchoredAtFirstSeenAndOnlyTightens) {
+TEST_P(StoreTest, DeadlineAnchoredAtFirstSeenAndOnlyTightens) {
   const Timestamp t0 = T("2026-11-01T00:00:00Z");
   const Exposure low = MakeExposure("drifting", Severity::kLow, t0);
   ASSERT_TRUE(store_->UpsertExposures({&low, 1}, t0));
@@ -118,7 +127,7 @@ TEST_F(SqliteStoreTest, DeadlineAnchoredAtFirstSeenAndOnlyTightens) {
   EXPECT_EQ(Get(low).exposure.severity, Severity::kLow);
 }
 
-TEST_F(SqliteStoreTest, RescanRefreshesEveryToolDerivedField) {
+TEST_P(StoreTest, RescanRefreshesEveryToolDerivedField) {
   const Exposure e = MakeExposure("moved asset", Severity::kMedium, T("2026-11-01T00:00:00Z"));
   ASSERT_TRUE(store_->UpsertExposures({&e, 1}, e.ts));
   Exposure moved = e;
@@ -141,7 +150,7 @@ TEST_F(SqliteStoreTest, RescanRefreshesEveryToolDerivedField) {
   EXPECT_EQ(s.exposure.zone_source, ZoneSource::kGraph);
 }
 
-TEST_F(SqliteStoreTest, WorkflowFieldsSurviveRescan) {
+TEST_P(StoreTest, WorkflowFieldsSurviveRescan) {
   const Exposure e = MakeExposure("assigned", Severity::kHigh, T("2026-11-01T00:00:00Z"));
   ASSERT_TRUE(store_->UpsertExposures({&e, 1}, e.ts));
   Exec("UPDATE ctem_exposures SET status = 'InProgress', assigned_to = 'ot-team'");
@@ -153,7 +162,7 @@ TEST_F(SqliteStoreTest, WorkflowFieldsSurviveRescan) {
   EXPECT_EQ(s.exposure.assigned_to, "ot-team");
 }
 
-TEST_F(SqliteStoreTest, VerifiedIsNeverReopenedButRegressionIsRecorded) {
+TEST_P(StoreTest, VerifiedIsNeverReopenedButRegressionIsRecorded) {
   for (const char* terminal : {"Verified", "Closed"}) {
     const Exposure e = MakeExposure(std::string("fixed ") + terminal, Severity::kHigh, T("2026-11-01T00:00:00Z"));
     ASSERT_TRUE(store_->UpsertExposures({&e, 1}, e.ts));
@@ -175,9 +184,15 @@ TEST_F(SqliteStoreTest, VerifiedIsNeverReopenedButRegressionIsRecorded) {
   EXPECT_EQ((*outbox)[0].alert_type, "REGRESSION");
 }
 
-TEST_F(SqliteStoreTest, FailedBatchLeavesStoreAsItWas) {
-  Exec("CREATE TRIGGER fail_on_boom BEFORE INSERT ON ctem_exposures WHEN NEW.title = 'boom' "
-       "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+TEST_P(StoreTest, FailedBatchLeavesStoreAsItWas) {
+  if (Postgres()) {
+    Exec("CREATE FUNCTION fail_on_boom() RETURNS trigger AS $$ BEGIN IF NEW.title = 'boom' THEN "
+         "RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+    Exec("CREATE TRIGGER fail_on_boom BEFORE INSERT ON ctem_exposures FOR EACH ROW EXECUTE FUNCTION fail_on_boom()");
+  } else {
+    Exec("CREATE TRIGGER fail_on_boom BEFORE INSERT ON ctem_exposures WHEN NEW.title = 'boom' "
+         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
   const std::vector<Exposure> batch = {MakeExposure("fine", Severity::kLow, T("2026-11-01T00:00:00Z")),
                                        MakeExposure("boom", Severity::kLow, T("2026-11-01T00:00:00Z"))};
   auto r = store_->UpsertExposures(batch, T("2026-11-01T00:00:00Z"));
@@ -186,7 +201,7 @@ TEST_F(SqliteStoreTest, FailedBatchLeavesStoreAsItWas) {
   EXPECT_EQ(*store_->CountExposures("default"), 0u);
 }
 
-TEST_F(SqliteStoreTest, SameFindingInTwoTenantsIsTwoRows) {
+TEST_P(StoreTest, SameFindingInTwoTenantsIsTwoRows) {
   const Exposure a = MakeExposure("shared", Severity::kLow, T("2026-11-01T00:00:00Z"), "plant-a");
   const Exposure b = MakeExposure("shared", Severity::kLow, T("2026-11-01T00:00:00Z"), "plant-b");
   ASSERT_EQ(a.exposure_key, b.exposure_key);
@@ -197,7 +212,7 @@ TEST_F(SqliteStoreTest, SameFindingInTwoTenantsIsTwoRows) {
   EXPECT_EQ(*store_->CountExposures("default"), 0u);
 }
 
-TEST_F(SqliteStoreTest, ListOrdersBySeverityRankNotText) {
+TEST_P(StoreTest, ListOrdersBySeverityRankNotText) {
   std::vector<Exposure> batch;
   for (Severity s : {Severity::kLow, Severity::kMedium, Severity::kCritical, Severity::kHigh}) {
     batch.push_back(MakeExposure(std::string(SeverityName(s)), s, T("2026-11-01T00:00:00Z")));
@@ -212,10 +227,58 @@ TEST_F(SqliteStoreTest, ListOrdersBySeverityRankNotText) {
   EXPECT_EQ((*rows)[3].exposure.severity, Severity::kLow);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
+
+TEST_P(StoreTest, BatchWithTheSameKeyTwiceStoresOneRow) {
+  const Exposure a = MakeExposure("twice", Severity::kLow, T("2026-11-01T00:00:00Z"));
+  Exposure b = a;
+  b.ts = T("2026-11-01T01:00:00Z");
+  b.description = "second sighting";
+  const std::vector<Exposure> batch = {a, b};
+  auto r = store_->UpsertExposures(batch, b.ts);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->inserted + r->updated, 2u);
+  EXPECT_EQ(*store_->CountExposures("default"), 1u);
+  EXPECT_EQ(Get(a).exposure.description, "second sighting");
+}
+
 TEST(OpenStore, RejectsUnknownUrlWithTheValidForms) {
   auto s = OpenStore("mysql://nope");
   ASSERT_FALSE(s.has_value());
   EXPECT_NE(s.error().message.find("sqlite:PATH"), std::string::npos);
+}
+
+TEST(OpenStore, UnreachablePostgresFailsWithinSecondsNamingTheHost) {
+  // Port 9 (discard) on loopback: nothing listens, so the connection is refused at once.
+  auto s = OpenStore("postgresql://ctem@127.0.0.1:9/ctem");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(s.error().message.find("127.0.0.1:9"), std::string::npos) << s.error().message;
+}
+
+TEST(OpenStore, SilentPostgresTimesOutWithinFiveSeconds) {
+  // A socket that completes the TCP handshake (the kernel does it from the listen backlog)
+  // but never speaks: the client must give up by itself.
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(fd, 8), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string url = "postgresql://ctem@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/ctem";
+  const auto started = std::chrono::steady_clock::now();
+  auto s = OpenStore(url);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  close(fd);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(s.error().message.find("127.0.0.1"), std::string::npos) << s.error().message;
+  EXPECT_LT(elapsed, std::chrono::seconds(8)) << "the issue requires failing within 5 s";
 }
 
 TEST(OpenStore, MissingDirectoryIsUnavailableNotACrash) {
