@@ -26,10 +26,13 @@ endfunction()
 function(ctem_embed_files out_var symbol)
   set(gen "${CMAKE_CURRENT_BINARY_DIR}/${symbol}_embedded.cc")
   set(script "${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake")
+  # '|' separates the files: a ';' list would be split into separate arguments.
+  string(REPLACE ";" "|" files_arg "${ARGN}")
   add_custom_command(
     OUTPUT "${gen}"
-    COMMAND ${CMAKE_COMMAND} -DOUT=${gen} -DSYMBOL=${symbol} "-DFILES=${ARGN}" -P ${script}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${gen} -DSYMBOL=${symbol} "-DFILES=${files_arg}" -P ${script}
     DEPENDS ${ARGN} ${script}
-    COMMENT "Embedding ${symbol}")
+    COMMENT "Embedding ${symbol}"
+    VERBATIM)
   set(${out_var} "${gen}" PARENT_SCOPE)
 endfunction()

@@ -11,6 +11,7 @@
 
 #include "cli/context.h"
 #include "parsers/parser.h"
+#include "pipeline/decompress.h"
 #include "pipeline/ingest.h"
 
 namespace ctem::cli {
@@ -99,7 +100,8 @@ CommandArgsPtr AddIngestCommand(CLI::App& app, Context& ctx, int& exit_code) {
     const bool tty = isatty(STDERR_FILENO) != 0;
     pipeline::IngestSummary total;
     for (const auto& file : files) {
-      auto bytes = ReadInput(file);
+      auto raw = ReadInput(file);
+      auto bytes = raw ? pipeline::MaybeGunzip(*raw) : raw;
       if (!bytes) {
         total.rejected += 1;
         total.errors.push_back({file, -1, "", bytes.error().message});

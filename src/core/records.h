@@ -48,6 +48,19 @@ struct Exposure {
   std::string evidence_url;
   std::string tenant_id = std::string(kDefaultTenant);
   ZoneSource zone_source = ZoneSource::kRule;
+
+  // What a triage meeting needs beyond the seed's columns (native formats fill them).
+  std::vector<std::string> cve_ids;         // e.g. "CVE-2024-3094"
+  std::vector<std::string> cwe_ids;         // e.g. "CWE-79"
+  std::vector<std::string> reference_urls;  // advisories, docs
+  // The MITRE ATLAS technique that `atlas_technique` (the seed's ID, kept exactly) corresponds
+  // to in ATLAS itself, and its official name; empty when the seed's ID has no ATLAS
+  // counterpart (a non-standard ID, flagged in reports).
+  std::string atlas_official_id;
+  std::string atlas_official_name;
+  // The tool's own workflow state when it reports one (e.g. Wiz RESOLVED), already mapped
+  // to ours; nullopt when the tool says nothing.
+  std::optional<ExposureStatus> tool_status;
 };
 
 struct Validation {

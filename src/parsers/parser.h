@@ -40,6 +40,8 @@ struct ParsedBatch {
   std::vector<Validation> validations;
   std::vector<Remediation> remediations;
   std::vector<ParseError> errors;
+  // Exposure keys the tool reports as no longer present (e.g. Snyk's removedIssues).
+  std::vector<std::string> no_longer_seen;
 };
 
 class SourceParser {

@@ -40,6 +40,13 @@ Json ExposureToJson(const store::StoredExposure& s) {
       {"sla_breached", s.sla_breached},
       {"redetection_count", s.redetection_count},
       {"last_redetected_at", OptTs(s.last_redetected_at)},
+      {"cve_ids", e.cve_ids},
+      {"cwe_ids", e.cwe_ids},
+      {"reference_urls", e.reference_urls},
+      {"atlas_official_id", e.atlas_official_id},
+      {"atlas_official_name", e.atlas_official_name},
+      {"atlas_nonstandard", !e.atlas_technique.empty() && e.atlas_official_id != e.atlas_technique},
+      {"tool_status", e.tool_status ? Json(ExposureStatusName(*e.tool_status)) : Json(nullptr)},
   };
 }
 

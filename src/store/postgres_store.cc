@@ -63,6 +63,16 @@ SqlRows ToRows(const pqxx::result& r) {
 }
 
 std::string Ts(Timestamp t) { return FormatTimestamp(t); }
+
+std::vector<std::string> ListFromJson(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& item : j) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
 std::optional<std::string> OptTs(const std::optional<Timestamp>& t) {
   return t ? std::optional<std::string>(Ts(*t)) : std::nullopt;
 }
@@ -88,7 +98,8 @@ constexpr const char* kExposureColumns =
     "asset_type, asset_zone, exploitability_score, physical_consequence, ctem_score, atlas_technique, "
     "attack_technique, threat_model_ref, status, assigned_to, sla_deadline, remediation_guidance, "
     "evidence_url, tenant_id, created_at, updated_at, zone_source, escalation_level, sla_breached, "
-    "redetection_count, last_redetected_at";
+    "redetection_count, last_redetected_at, cve_ids::text, cwe_ids::text, reference_urls::text, "
+    "atlas_official_id, atlas_official_name, tool_status";
 
 StoredExposure ReadExposure(const SqlRow& r) {
   StoredExposure s;
@@ -123,6 +134,12 @@ StoredExposure ReadExposure(const SqlRow& r) {
   s.sla_breached = AsBool(r[27]);
   s.redetection_count = static_cast<int>(AsInt(r[28]));
   s.last_redetected_at = AsTimestamp(r[29]);
+  e.cve_ids = ListFromJson(AsText(r[30]));
+  e.cwe_ids = ListFromJson(AsText(r[31]));
+  e.reference_urls = ListFromJson(AsText(r[32]));
+  e.atlas_official_id = AsText(r[33]);
+  e.atlas_official_name = AsText(r[34]);
+  if (auto ts = ParseExposureStatus(AsText(r[35]))) e.tool_status = *ts;
   return s;
 }
 
@@ -199,10 +216,10 @@ class PostgresStore final : public Store, public SqlExecutor {
           "INSERT INTO ctem_exposures AS cur (exposure_key, ts, source_tool, title, description, severity, "
           "original_severity, asset_id, asset_type, asset_zone, exploitability_score, physical_consequence, "
           "ctem_score, atlas_technique, attack_technique, threat_model_ref, status, assigned_to, sla_deadline, "
-          "remediation_guidance, evidence_url, tenant_id, created_at, updated_at, severity_rank, zone_source) "
-          "VALUES ";
+          "remediation_guidance, evidence_url, tenant_id, created_at, updated_at, severity_rank, zone_source, "
+          "cve_ids, cwe_ids, reference_urls, atlas_official_id, atlas_official_name, tool_status) VALUES ";
       std::vector<SqlValue> params;
-      params.reserve(last.size() * 26);
+      params.reserve(last.size() * 32);
       bool first = true;
       int n = 0;
       for (size_t i = 0; i < batch.size(); ++i) {
@@ -214,9 +231,13 @@ class PostgresStore final : public Store, public SqlExecutor {
             e.exposure_key, Ts(e.ts), e.source_tool, e.title, e.description,
             std::string(SeverityName(e.severity)), e.original_severity, e.asset_id, e.asset_type, e.asset_zone,
             Num(e.exploitability_score), std::string(ConsequenceName(e.physical_consequence)), Num(e.ctem_score),
-            e.atlas_technique, e.attack_technique, e.threat_model_ref, std::string(ExposureStatusName(e.status)),
+            e.atlas_technique, e.attack_technique, e.threat_model_ref,
+            std::string(ExposureStatusName(e.tool_status.value_or(e.status))),
             e.assigned_to, Ts(deadline), e.remediation_guidance, e.evidence_url, e.tenant_id, Ts(e.ts), Ts(now),
-            std::to_string(SeverityRank(e.severity)), std::string(ZoneSourceName(e.zone_source))};
+            std::to_string(SeverityRank(e.severity)), std::string(ZoneSourceName(e.zone_source)),
+            nlohmann::json(e.cve_ids).dump(), nlohmann::json(e.cwe_ids).dump(), nlohmann::json(e.reference_urls).dump(),
+            e.atlas_official_id, e.atlas_official_name,
+            e.tool_status ? std::string(ExposureStatusName(*e.tool_status)) : std::string()};
         sql += first ? "(" : ",(";
         first = false;
         for (size_t c = 0; c < row.size(); ++c) {
@@ -226,6 +247,7 @@ class PostgresStore final : public Store, public SqlExecutor {
           if (c == 1 || c == 18 || c == 22 || c == 23) sql += "::timestamptz";
           if (c == 10 || c == 12) sql += "::float8";
           if (c == 24) sql += "::int";
+          if (c >= 26 && c <= 28) sql += "::jsonb";
         }
         sql += ")";
         params.insert(params.end(), row.begin(), row.end());
@@ -244,15 +266,20 @@ class PostgresStore final : public Store, public SqlExecutor {
           "threat_model_ref = EXCLUDED.threat_model_ref, remediation_guidance = EXCLUDED.remediation_guidance, "
           "evidence_url = EXCLUDED.evidence_url, updated_at = EXCLUDED.updated_at, "
           "severity_rank = EXCLUDED.severity_rank, zone_source = EXCLUDED.zone_source, "
+          "cve_ids = EXCLUDED.cve_ids, cwe_ids = EXCLUDED.cwe_ids, reference_urls = EXCLUDED.reference_urls, "
+          "atlas_official_id = EXCLUDED.atlas_official_id, atlas_official_name = EXCLUDED.atlas_official_name, "
+          "tool_status = EXCLUDED.tool_status, "
+          "status = CASE WHEN cur.status IN ('Verified', 'Closed') THEN cur.status "
+          "WHEN EXCLUDED.tool_status != '' THEN EXCLUDED.tool_status ELSE cur.status END, "
           "sla_deadline = LEAST(COALESCE(cur.sla_deadline, 'infinity'::timestamptz), cur.created_at + " +
           SlaIntervalCase("EXCLUDED.severity") +
           "), "
-          "redetection_count = cur.redetection_count + CASE WHEN cur.status IN ('Verified', 'Closed') THEN 1 "
-          "ELSE 0 END, "
-          "last_redetected_at = CASE WHEN cur.status IN ('Verified', 'Closed') THEN EXCLUDED.ts ELSE "
-          "cur.last_redetected_at END "
+          "redetection_count = cur.redetection_count + CASE WHEN cur.status IN ('Verified', 'Closed') AND "
+          "EXCLUDED.tool_status NOT IN ('Verified', 'Closed') THEN 1 ELSE 0 END, "
+          "last_redetected_at = CASE WHEN cur.status IN ('Verified', 'Closed') AND "
+          "EXCLUDED.tool_status NOT IN ('Verified', 'Closed') THEN EXCLUDED.ts ELSE cur.last_redetected_at END "
           "RETURNING (xmax = 0) AS inserted, status, exposure_key, tenant_id, title, asset_id, severity, "
-          "source_tool, ts";
+          "source_tool, ts, tool_status";
       pqxx::result r = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
       std::string outbox;
       std::vector<SqlValue> outbox_params;
@@ -263,7 +290,9 @@ class PostgresStore final : public Store, public SqlExecutor {
         }
         ++summary.updated;
         const std::string status = row[1].c_str();
+        const std::string tool_status = row[9].c_str();
         if (status != "Verified" && status != "Closed") continue;
+        if (tool_status == "Verified" || tool_status == "Closed") continue;  // the tool says resolved
         ++summary.regressions;
         // Erratum 10: the status stays (seed), but the re-detection is not silent.
         nlohmann::ordered_json payload = {{"exposure_key", row[2].c_str()}, {"status", status},

@@ -55,12 +55,27 @@ std::optional<Timestamp> ColOptTs(const SQLite::Column& c) {
 
 std::string JsonList(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
 
+std::vector<std::string> ListFromJson(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& item : j) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::string ToolStatusText(const Exposure& e) {
+  return e.tool_status ? std::string(ExposureStatusName(*e.tool_status)) : std::string();
+}
+
 constexpr const char* kExposureColumns =
     "id, exposure_key, ts, source_tool, title, description, severity, original_severity, asset_id, "
     "asset_type, asset_zone, exploitability_score, physical_consequence, ctem_score, atlas_technique, "
     "attack_technique, threat_model_ref, status, assigned_to, sla_deadline, remediation_guidance, "
     "evidence_url, tenant_id, created_at, updated_at, zone_source, escalation_level, sla_breached, "
-    "redetection_count, last_redetected_at";
+    "redetection_count, last_redetected_at, cve_ids, cwe_ids, reference_urls, atlas_official_id, "
+    "atlas_official_name, tool_status";
 
 StoredExposure ReadExposure(SQLite::Statement& q) {
   StoredExposure s;
@@ -95,6 +110,12 @@ StoredExposure ReadExposure(SQLite::Statement& q) {
   s.sla_breached = q.getColumn(27).getInt() != 0;
   s.redetection_count = q.getColumn(28).getInt();
   s.last_redetected_at = ColOptTs(q.getColumn(29));
+  e.cve_ids = ListFromJson(q.getColumn(30).getString());
+  e.cwe_ids = ListFromJson(q.getColumn(31).getString());
+  e.reference_urls = ListFromJson(q.getColumn(32).getString());
+  e.atlas_official_id = q.getColumn(33).getString();
+  e.atlas_official_name = q.getColumn(34).getString();
+  if (auto ts = ParseExposureStatus(q.getColumn(35).getString())) e.tool_status = *ts;
   return s;
 }
 
@@ -210,8 +231,9 @@ class SqliteStore final : public Store {
           "original_severity, asset_id, asset_type, asset_zone, exploitability_score, "
           "physical_consequence, ctem_score, atlas_technique, attack_technique, threat_model_ref, "
           "status, assigned_to, sla_deadline, remediation_guidance, evidence_url, tenant_id, "
-          "created_at, updated_at, severity_rank, zone_source) VALUES "
-          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          "created_at, updated_at, severity_rank, zone_source, cve_ids, cwe_ids, reference_urls, "
+          "atlas_official_id, atlas_official_name, tool_status) VALUES "
+          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       // Erratum 9: every tool-derived field is refreshed; workflow fields are not touched.
       SQLite::Statement update(
           *db_,
@@ -219,7 +241,8 @@ class SqliteStore final : public Store {
           "original_severity = ?, asset_id = ?, asset_type = ?, asset_zone = ?, exploitability_score = ?, "
           "physical_consequence = ?, ctem_score = ?, atlas_technique = ?, attack_technique = ?, "
           "threat_model_ref = ?, remediation_guidance = ?, evidence_url = ?, sla_deadline = ?, "
-          "updated_at = ?, severity_rank = ?, zone_source = ?, "
+          "updated_at = ?, severity_rank = ?, zone_source = ?, cve_ids = ?, cwe_ids = ?, reference_urls = ?, "
+          "atlas_official_id = ?, atlas_official_name = ?, tool_status = ?, status = ?, "
           "redetection_count = redetection_count + ?, last_redetected_at = COALESCE(?, last_redetected_at) "
           "WHERE id = ?");
       SQLite::Statement outbox(*db_,
@@ -252,7 +275,7 @@ class SqliteStore final : public Store {
           insert.bind(i++, e.atlas_technique);
           insert.bind(i++, e.attack_technique);
           insert.bind(i++, e.threat_model_ref);
-          insert.bind(i++, std::string(ExposureStatusName(e.status)));
+          insert.bind(i++, std::string(ExposureStatusName(e.tool_status.value_or(e.status))));
           insert.bind(i++, e.assigned_to);
           BindOptionalTs(insert, i++, e.sla_deadline ? std::min(*e.sla_deadline, *deadline) : deadline);
           insert.bind(i++, e.remediation_guidance);
@@ -262,6 +285,12 @@ class SqliteStore final : public Store {
           insert.bind(i++, now_text);
           insert.bind(i++, SeverityRank(e.severity));
           insert.bind(i++, std::string(ZoneSourceName(e.zone_source)));
+          insert.bind(i++, JsonList(e.cve_ids));
+          insert.bind(i++, JsonList(e.cwe_ids));
+          insert.bind(i++, JsonList(e.reference_urls));
+          insert.bind(i++, e.atlas_official_id);
+          insert.bind(i++, e.atlas_official_name);
+          insert.bind(i++, ToolStatusText(e));
           insert.exec();
           ++summary.inserted;
           continue;
@@ -274,7 +303,11 @@ class SqliteStore final : public Store {
         // Erratum 2: the deadline stays anchored at first seen and only tightens.
         Timestamp deadline = created + SeveritySla(e.severity);
         if (old_deadline && *old_deadline < deadline) deadline = *old_deadline;
-        const bool regression = IsTerminal(status);
+        // A Verified/Closed exposure the tool reports again is a regression, unless the tool
+        // itself reports it resolved. Our terminal states are never reopened; otherwise the
+        // tool's own workflow state (e.g. Wiz IN_PROGRESS, RESOLVED) is taken.
+        const bool regression = IsTerminal(status) && !(e.tool_status && IsTerminal(*e.tool_status));
+        const ExposureStatus new_status = IsTerminal(status) ? status : e.tool_status.value_or(status);
         update.reset();
         update.clearBindings();
         int i = 1;
@@ -300,6 +333,13 @@ class SqliteStore final : public Store {
         update.bind(i++, now_text);
         update.bind(i++, SeverityRank(e.severity));
         update.bind(i++, std::string(ZoneSourceName(e.zone_source)));
+        update.bind(i++, JsonList(e.cve_ids));
+        update.bind(i++, JsonList(e.cwe_ids));
+        update.bind(i++, JsonList(e.reference_urls));
+        update.bind(i++, e.atlas_official_id);
+        update.bind(i++, e.atlas_official_name);
+        update.bind(i++, ToolStatusText(e));
+        update.bind(i++, std::string(ExposureStatusName(new_status)));
         update.bind(i++, regression ? 1 : 0);
         if (regression) {
           update.bind(i++, Ts(e.ts));

@@ -1,0 +1,49 @@
+// KafkaBus: the Bus over Apache Kafka through librdkafka (C++ API for producers and consumers,
+// the C Admin API for topics, metadata and group offsets).
+//
+// Producers are idempotent (enable.idempotence, acks=all); Publish waits for every delivery
+// report. Consumers are members of a consumer group with auto-commit off: Commit stores
+// exactly the offsets it is given (erratum 15). librdkafka's own logs go to spdlog.
+//
+// Opening the bus does not contact the brokers; the first call that needs them (CreateTopics,
+// GroupLag, CreateConsumer, Publish) fails with kUnavailable naming the brokers when none
+// answers within `request_timeout` (Publish: within `message_timeout`).
+//
+// Thread-safety: see bus.h.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "bus/bus.h"
+
+namespace ctem::bus {
+
+struct KafkaOptions {
+  // Producer: how long librdkafka keeps retrying one message (message.timeout.ms). Callers
+  // should pass Publish a timeout above it (the gateway uses 10 s), so that a failure comes
+  // back as librdkafka's own delivery error rather than as a Publish timeout.
+  std::chrono::milliseconds message_timeout{5000};
+  std::chrono::milliseconds linger{5};  // linger.ms
+  std::string compression = "lz4";      // compression.type: lz4, zstd, snappy, gzip or none
+  // Admin and metadata requests (CreateTopics, GroupLag, the broker check of CreateConsumer).
+  std::chrono::milliseconds request_timeout{5000};
+  // Consumer: a member that stops heartbeating loses its partitions after this long.
+  std::chrono::milliseconds session_timeout{10000};
+  // Prefetch queue of a consumer. Debian's librdkafka 2.0.2 plateaus at 100-200k messages/s
+  // with the default queued.min.messages (100000 here); the byte bound keeps memory small.
+  int queued_min_messages = 100000;
+  int queued_max_kbytes = 16384;
+  std::string client_id = "ctem";
+  // Further librdkafka properties (security.protocol, sasl.*, ...), applied last to every
+  // client the bus creates.
+  std::map<std::string, std::string> extra;
+};
+
+// `brokers` is "host:port[,host:port...]"; a leading "kafka://" is accepted and dropped.
+Result<std::unique_ptr<Bus>> OpenKafkaBus(const std::string& brokers);
+Result<std::unique_ptr<Bus>> OpenKafkaBus(const std::string& brokers, const KafkaOptions& options);
+
+}  // namespace ctem::bus
