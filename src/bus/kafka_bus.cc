@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <string_view>
+#include <thread>
 
 namespace ctem::bus {
 namespace {
@@ -33,13 +34,21 @@ int RemainingMs(Clock::time_point deadline) {
   return ToMs(duration_cast<milliseconds>(deadline - Clock::now()));
 }
 
+// now + d, with d clamped to [0, 24 h] so that no caller's "forever" overflows the clock.
+Clock::time_point DeadlineAfter(milliseconds d) {
+  return Clock::now() + std::clamp<milliseconds>(d, milliseconds(0), std::chrono::hours(24));
+}
+
 // ---- logging ---------------------------------------------------------------------------------
 
 void LogLine(int severity, std::string_view who, std::string_view fac, std::string_view text) {
   // syslog levels, as librdkafka uses them.
-  if (severity <= 3) {
+  // Connection failures are logged at LOG_ERR; they are retried, so they are warnings here.
+  // KafkaOptions::extra goes to every client: a consumer setting ignored by a producer is fine.
+  if (fac == "CONFWARN" && text.find("will be ignored by this") != std::string_view::npos) severity = 7;
+  if (severity <= 2) {
     spdlog::error("kafka {} [{}]: {}", who, fac, text);
-  } else if (severity == 4) {
+  } else if (severity <= 4) {
     spdlog::warn("kafka {} [{}]: {}", who, fac, text);
   } else if (severity == 5) {
     spdlog::info("kafka {} [{}]: {}", who, fac, text);
@@ -76,13 +85,12 @@ class EventBridge final : public RdKafka::EventCb {
       case RdKafka::Event::EVENT_LOG:
         LogLine(static_cast<int>(event.severity()), who_, event.fac(), event.str());
         break;
-      default:
-        break;
+      default: break;
     }
   }
 
-  bool fatal() const { return fatal_.load(); }
-  std::string last_error() const {
+  bool Fatal() const { return fatal_.load(); }
+  std::string LastError() const {
     std::lock_guard lock(mu_);
     return last_error_;
   }
@@ -129,7 +137,8 @@ Status ApplyProps(RdKafka::Conf& conf, const Props& props, const Settings& s) {
 std::string Unreachable(const Settings& s, const std::string& what, const std::string& cause,
                         const std::string& last_broker_error) {
   std::string msg = "Kafka at " + s.brokers + " unavailable: " + what + ": " + cause;
-  if (!last_broker_error.empty() && last_broker_error != cause) msg += " (last broker error: " + last_broker_error + ")";
+  if (!last_broker_error.empty() && last_broker_error != cause)
+    msg += " (last broker error: " + last_broker_error + ")";
   return msg;
 }
 
@@ -170,7 +179,9 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
       return Fail(Error::Internal("Kafka producer callbacks: " + err));
     }
     std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
-    if (!producer) return Fail(Error::InvalidArgument("cannot create a Kafka producer for " + settings_->brokers + ": " + err));
+    if (!producer)
+      return Fail(
+          Error::InvalidArgument("cannot create a Kafka producer for " + settings_->brokers + ": " + err));
     events_ = std::move(events);
     producer_ = std::move(producer);
     return {};
@@ -178,8 +189,11 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
 
   Status Publish(std::span<const OutgoingMessage> messages, milliseconds timeout) override {
     if (messages.empty()) return {};
-    const auto deadline = Clock::now() + timeout;
-    if (!producer_ || events_->fatal()) {
+    for (const OutgoingMessage& m : messages) {
+      if (m.topic.empty()) return Fail(Error::InvalidArgument("a message to publish has no topic"));
+    }
+    const auto deadline = DeadlineAfter(timeout);
+    if (!producer_ || events_->Fatal()) {
       if (producer_) spdlog::warn("kafka producer: recreating the producer after a fatal error");
       if (auto st = Open(); !st) return st;
     }
@@ -188,8 +202,11 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
     pending_ = 0;
     failed_ = 0;
     first_error_.clear();
+    first_error_topic_.clear();
     first_error_code_ = RdKafka::ERR_NO_ERROR;
-    void* opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(generation_));
+    // The opaque of each message carries the call's generation, not a pointer.
+    void* opaque =
+        reinterpret_cast<void*>(static_cast<uintptr_t>(generation_));  // NOLINT(performance-no-int-to-ptr)
 
     size_t produced = 0;
     for (const OutgoingMessage& m : messages) {
@@ -199,12 +216,12 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
         for (const auto& [k, v] : m.headers) headers->add(k, v.data(), v.size());
       }
       for (;;) {
-        const RdKafka::ErrorCode err = producer_->produce(
-            m.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-            const_cast<char*>(m.value.data()), m.value.size(), m.key.empty() ? nullptr : m.key.data(),
-            m.key.size(), 0, headers, opaque);
+        const RdKafka::ErrorCode err =
+            producer_->produce(m.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                               const_cast<char*>(m.value.data()), m.value.size(),
+                               m.key.empty() ? nullptr : m.key.data(), m.key.size(), 0, headers, opaque);
         if (err == RdKafka::ERR_NO_ERROR) break;  // headers now belong to librdkafka
-        if (err == RdKafka::ERR__QUEUE_FULL && Clock::now() < deadline && !events_->fatal()) {
+        if (err == RdKafka::ERR__QUEUE_FULL && Clock::now() < deadline && !events_->Fatal()) {
           producer_->poll(5);  // serve delivery reports; frees queue space
           continue;
         }
@@ -216,27 +233,29 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
       if ((produced & 1023U) == 0) producer_->poll(0);
     }
 
-    while (pending_ > 0 && !events_->fatal()) {
+    while (pending_ > 0 && !events_->Fatal()) {
       const int left = RemainingMs(deadline);
       if (left <= 0) break;
       producer_->poll(std::min(left, 50));
     }
-    if (events_->fatal()) return FatalError(messages.size());
+    if (events_->Fatal()) return FatalError(messages.size());
     if (pending_ > 0) {
       // Drop what has not been sent yet; this call has failed and the caller may retry.
       producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_NON_BLOCKING);
       return Fail(Error::Unavailable(Unreachable(
           *settings_, "publishing " + std::to_string(messages.size()) + " message(s)",
           std::to_string(pending_) + " not acknowledged within " + std::to_string(timeout.count()) + " ms",
-          events_->last_error())));
+          events_->LastError())));
     }
     if (failed_ > 0) {
       std::string cause = std::to_string(failed_) + " of " + std::to_string(messages.size()) +
                           " message(s) not delivered: " + first_error_;
-      if (first_error_code_ == RdKafka::ERR__UNKNOWN_TOPIC || first_error_code_ == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART) {
-        cause += " (create the topics with `ctem topics create`)";
+      if (first_error_code_ == RdKafka::ERR__UNKNOWN_TOPIC ||
+          first_error_code_ == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART ||
+          (first_error_code_ == RdKafka::ERR__MSG_TIMED_OUT && TopicMissing(first_error_topic_, deadline))) {
+        cause += " (topic " + first_error_topic_ + " does not exist; create it with `ctem topics create`)";
       }
-      return Fail(Error::Unavailable(Unreachable(*settings_, "publishing", cause, events_->last_error())));
+      return Fail(Error::Unavailable(Unreachable(*settings_, "publishing", cause, events_->LastError())));
     }
     return {};
   }
@@ -247,7 +266,8 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
     if (message.err() != RdKafka::ERR_NO_ERROR) {
       if (failed_++ == 0) {
         first_error_code_ = message.err();
-        first_error_ = message.topic_name() + ": " + message.errstr();
+        first_error_topic_ = message.topic_name();
+        first_error_ = first_error_topic_ + ": " + message.errstr();
       }
     }
   }
@@ -255,23 +275,26 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
  private:
   Status ProduceFailed(RdKafka::ErrorCode err, const OutgoingMessage& m, size_t produced, size_t total,
                        milliseconds timeout) {
-    const std::string what = "publishing message " + std::to_string(produced + 1) + " of " + std::to_string(total) +
-                             " to " + m.topic;
+    const std::string what = "publishing message " + std::to_string(produced + 1) + " of " +
+                             std::to_string(total) + " to " + m.topic;
     if (err == RdKafka::ERR_MSG_SIZE_TOO_LARGE) {
       return Fail(Error::InvalidArgument(what + ": " + std::to_string(m.value.size()) +
                                          " bytes is above the producer's message.max.bytes"));
     }
-    if (err == RdKafka::ERR__FATAL || events_->fatal()) return FatalError(total);
+    if (err == RdKafka::ERR__FATAL || events_->Fatal()) return FatalError(total);
+    if (err == RdKafka::ERR__INVALID_ARG)
+      return Fail(Error::InvalidArgument(what + ": " + RdKafka::err2str(err)));
     if (err == RdKafka::ERR__QUEUE_FULL) {
-      return Fail(Error::Unavailable(Unreachable(*settings_, what,
-                                                 "the local queue stayed full for " + std::to_string(timeout.count()) + " ms",
-                                                 events_->last_error())));
+      return Fail(Error::Unavailable(Unreachable(
+          *settings_, what, "the local queue stayed full for " + std::to_string(timeout.count()) + " ms",
+          events_->LastError())));
     }
     if (err == RdKafka::ERR__UNKNOWN_TOPIC || err == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART) {
-      return Fail(Error::NotFound(what + ": topic does not exist on Kafka at " + settings_->brokers +
-                                  " (create it with `ctem topics create`)"));
+      return Fail(Error::Unavailable(what + ": the topic does not exist on Kafka at " + settings_->brokers +
+                                     " (create it with `ctem topics create`)"));
     }
-    return Fail(Error::Unavailable(Unreachable(*settings_, what, RdKafka::err2str(err), events_->last_error())));
+    return Fail(
+        Error::Unavailable(Unreachable(*settings_, what, RdKafka::err2str(err), events_->LastError())));
   }
 
   // The idempotent producer hit a fatal error (e.g. its sequence numbers can no longer be
@@ -280,17 +303,35 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
     std::string reason;
     const RdKafka::ErrorCode code = producer_->fatal_error(reason);
     Destroy();
-    return Fail(Error::Unavailable(Unreachable(
-        *settings_, "publishing " + std::to_string(total) + " message(s)",
-        "fatal producer error " + RdKafka::err2str(code) + (reason.empty() ? "" : ": " + reason) +
-            "; the producer is recreated on the next call",
-        "")));
+    return Fail(Error::Unavailable(
+        Unreachable(*settings_, "publishing " + std::to_string(total) + " message(s)",
+                    "fatal producer error " + RdKafka::err2str(code) + (reason.empty() ? "" : ": " + reason) +
+                        "; the producer is recreated on the next call",
+                    "")));
+  }
+
+  // True when the brokers answer and do not know `topic` (messages to a topic that was never
+  // created time out rather than fail: the broker never creates topics here).
+  bool TopicMissing(const std::string& topic, Clock::time_point deadline) {
+    const int timeout = std::min(RemainingMs(deadline), 1000);
+    const rd_kafka_metadata_t* md = nullptr;
+    if (timeout <= 0 ||
+        rd_kafka_metadata(producer_->c_ptr(), 1, nullptr, &md, timeout) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return false;
+    }
+    bool found = false;
+    for (int i = 0; i < md->topic_cnt && !found; ++i) {
+      found = topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR;
+    }
+    rd_kafka_metadata_destroy(md);
+    return !found;
   }
 
   void Destroy() {
     if (producer_) {
-      producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT |
-                       RdKafka::Producer::PURGE_NON_BLOCKING);
+      // Whatever is left belongs to calls that already failed: drop it, serve the reports.
+      producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+      producer_->poll(0);
       producer_.reset();
     }
     events_.reset();
@@ -304,6 +345,7 @@ class KafkaProducer final : public Producer, public RdKafka::DeliveryReportCb {
   size_t pending_ = 0;
   size_t failed_ = 0;
   RdKafka::ErrorCode first_error_code_ = RdKafka::ERR_NO_ERROR;
+  std::string first_error_topic_;
   std::string first_error_;
 };
 
@@ -318,13 +360,14 @@ Message ToMessage(RdKafka::Message& m) {
   if (m.payload() != nullptr) out.value.assign(static_cast<const char*>(m.payload()), m.len());
   if (RdKafka::Headers* headers = m.headers(); headers != nullptr) {
     for (const RdKafka::Headers::Header& h : headers->get_all()) {
-      out.headers.emplace_back(h.key(), h.value() == nullptr
-                                            ? std::string()
-                                            : std::string(static_cast<const char*>(h.value()), h.value_size()));
+      out.headers.emplace_back(
+          h.key(), h.value() == nullptr ? std::string()
+                                        : std::string(static_cast<const char*>(h.value()), h.value_size()));
     }
   }
   const RdKafka::MessageTimestamp ts = m.timestamp();
-  if (ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE) out.ts = Timestamp(milliseconds(ts.timestamp));
+  if (ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE)
+    out.ts = Timestamp(milliseconds(ts.timestamp));
   return out;
 }
 
@@ -336,7 +379,8 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
   ~KafkaConsumerImpl() override {
     if (consumer_) {
       const RdKafka::ErrorCode err = consumer_->close();  // leaves the group; joins threads
-      if (err != RdKafka::ERR_NO_ERROR) spdlog::debug("kafka consumer {}: close: {}", group_, RdKafka::err2str(err));
+      if (err != RdKafka::ERR_NO_ERROR)
+        spdlog::debug("kafka consumer {}: close: {}", group_, RdKafka::err2str(err));
       consumer_.reset();
     }
   }
@@ -370,10 +414,12 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     }
     consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
     if (!consumer_) {
-      return Fail(Error::InvalidArgument("cannot create a Kafka consumer for " + settings_->brokers + ": " + err));
+      return Fail(
+          Error::InvalidArgument("cannot create a Kafka consumer for " + settings_->brokers + ": " + err));
     }
     if (const RdKafka::ErrorCode e = consumer_->subscribe(topics); e != RdKafka::ERR_NO_ERROR) {
-      return Fail(Error::InvalidArgument("Kafka consumer group " + group_ + ": cannot subscribe: " + RdKafka::err2str(e)));
+      return Fail(Error::InvalidArgument("Kafka consumer group " + group_ +
+                                         ": cannot subscribe: " + RdKafka::err2str(e)));
     }
     return {};
   }
@@ -382,7 +428,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     std::vector<Message> out;
     if (max == 0) return out;
     out.reserve(std::min<size_t>(max, 4096));
-    const auto deadline = Clock::now() + wait;
+    const auto deadline = DeadlineAfter(wait);
     while (out.size() < max) {
       const int timeout = out.empty() ? RemainingMs(deadline) : 0;
       std::unique_ptr<RdKafka::Message> m(consumer_->consume(timeout));
@@ -396,17 +442,18 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         continue;
       }
       if (err == RdKafka::ERR__PARTITION_EOF) continue;
-      if (err == RdKafka::ERR__FATAL || events_.fatal()) {
+      if (err == RdKafka::ERR__FATAL || events_.Fatal()) {
         if (!out.empty()) break;  // hand out what arrived; the next call reports the error
         std::string reason;
         const RdKafka::ErrorCode code = consumer_->fatal_error(reason);
-        return Fail(Error::Unavailable(Unreachable(*settings_, "consumer group " + group_,
-                                                   "fatal consumer error " + RdKafka::err2str(code) + ": " + reason, "")));
+        return Fail(Error::Unavailable(
+            Unreachable(*settings_, "consumer group " + group_,
+                        "fatal consumer error " + RdKafka::err2str(code) + ": " + reason, "")));
       }
       // Transient (a broker restarting, a topic not created yet): librdkafka retries.
       const std::string text = m->topic_name().empty() ? m->errstr() : m->topic_name() + ": " + m->errstr();
-      if (err == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART || err == RdKafka::ERR__UNKNOWN_TOPIC) {
-        if (warned_.insert(text).second) spdlog::warn("kafka consumer {}: {}", group_, text);
+      if (warned_.size() < 100 && warned_.insert(text).second) {
+        spdlog::warn("kafka consumer {}: {}", group_, text);
       } else {
         spdlog::debug("kafka consumer {}: {}", group_, text);
       }
@@ -424,7 +471,8 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     }
     std::vector<RdKafka::TopicPartition*> offsets;
     offsets.reserve(next.size());
-    for (const auto& [tp, offset] : next) offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+    for (const auto& [tp, offset] : next)
+      offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
     RdKafka::ErrorCode err = consumer_->commitSync(offsets);
     std::string detail;
     for (const RdKafka::TopicPartition* tp : offsets) {
@@ -441,7 +489,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         err == RdKafka::ERR_UNKNOWN_MEMBER_ID) {
       detail += " (the group is rebalancing; uncommitted messages will be delivered again)";
     }
-    return Fail(Error::Unavailable(Unreachable(*settings_, what, detail, events_.last_error())));
+    return Fail(Error::Unavailable(Unreachable(*settings_, what, detail, events_.LastError())));
   }
 
   void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
@@ -465,7 +513,8 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     spdlog::debug("kafka consumer {}: {} {} partition(s)", group_,
                   err == RdKafka::ERR__ASSIGN_PARTITIONS ? "assigned" : "revoked", partitions.size());
     if (error) spdlog::warn("kafka consumer {}: rebalance: {}", group_, error->str());
-    if (code != RdKafka::ERR_NO_ERROR) spdlog::warn("kafka consumer {}: rebalance: {}", group_, RdKafka::err2str(code));
+    if (code != RdKafka::ERR_NO_ERROR)
+      spdlog::warn("kafka consumer {}: rebalance: {}", group_, RdKafka::err2str(code));
   }
 
  private:
@@ -492,6 +541,7 @@ using RdPtr = std::unique_ptr<T, RdKafkaDeleter>;
 struct Cluster {
   int brokers = 0;
   std::map<std::string, int> partitions;  // topic -> partition count
+  std::set<std::string> ready;            // topics whose every partition has a leader
 };
 
 class KafkaBus final : public Bus {
@@ -524,7 +574,8 @@ class KafkaBus final : public Bus {
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     if (rk == nullptr) {
       rd_kafka_conf_destroy(conf);
-      return Fail(Error::InvalidArgument("cannot create a Kafka client for " + settings_->brokers + ": " + err));
+      return Fail(
+          Error::InvalidArgument("cannot create a Kafka client for " + settings_->brokers + ": " + err));
     }
     admin_.reset(rk);
     return {};
@@ -556,10 +607,12 @@ class KafkaBus final : public Bus {
   }
 
   Result<std::vector<std::string>> CreateTopics(const std::vector<TopicSpec>& topics) override {
+    if (topics.empty()) return std::vector<std::string>{};
     for (const TopicSpec& t : topics) {
       if (t.name.empty()) return Fail(Error::InvalidArgument("a topic needs a name"));
       if (t.partitions < 1 || t.replication_factor < 1) {
-        return Fail(Error::InvalidArgument("topic " + t.name + " needs partitions and replication_factor >= 1"));
+        return Fail(
+            Error::InvalidArgument("topic " + t.name + " needs partitions and replication_factor >= 1"));
       }
     }
     auto cluster = DescribeCluster("creating topics");
@@ -574,7 +627,8 @@ class KafkaBus final : public Bus {
       const TopicSpec& t = topics[i];
       if (auto it = cluster->partitions.find(t.name); it != cluster->partitions.end()) {
         lines[i] = t.name + ": exists (" + std::to_string(it->second) + " partition(s)";
-        if (it->second != t.partitions) lines[i] += "; the spec asks for " + std::to_string(t.partitions) + ", left as is";
+        if (it->second != t.partitions)
+          lines[i] += "; the spec asks for " + std::to_string(t.partitions) + ", left as is";
         lines[i] += ")";
         continue;
       }
@@ -615,8 +669,8 @@ class KafkaBus final : public Bus {
           return Fail(st.error());
         }
       }
-      lines[i] = t.name + ": created (" + std::to_string(t.partitions) + " partition(s), replication factor " +
-                 std::to_string(rf) + configs + ")";
+      lines[i] = t.name + ": created (" + std::to_string(t.partitions) +
+                 " partition(s), replication factor " + std::to_string(rf) + configs + ")";
       if (!note.empty()) lines[i] += "; " + note;
       index.emplace(t.name, i);
     }
@@ -624,6 +678,21 @@ class KafkaBus final : public Bus {
       auto results = RunCreateTopics(create, lines, index);
       free_create();
       if (!results) return Fail(results.error());
+      // The controller has created them; wait until the brokers' metadata shows them with
+      // leaders, so that a consumer or GroupLag right after this call finds them.
+      const auto deadline = DeadlineAfter(settings_->options.request_timeout);
+      for (;;) {
+        auto now = DescribeCluster("creating topics");
+        if (!now) return Fail(now.error());
+        const bool all = std::all_of(index.begin(), index.end(),
+                                     [&](const auto& e) { return now->ready.contains(e.first); });
+        if (all) break;
+        if (RemainingMs(deadline) <= 0) {
+          return Fail(Error::Unavailable(Unreachable(*settings_, "creating topics",
+                                                     "the new topics have no partition leaders yet", "")));
+        }
+        std::this_thread::sleep_for(milliseconds(50));
+      }
     }
     // A name listed twice gets the line of its first spec.
     for (size_t i = 0; i < topics.size(); ++i) {
@@ -632,7 +701,8 @@ class KafkaBus final : public Bus {
     return lines;
   }
 
-  Result<std::vector<PartitionLag>> GroupLag(const std::string& group, const std::vector<std::string>& topics) override {
+  Result<std::vector<PartitionLag>> GroupLag(const std::string& group,
+                                             const std::vector<std::string>& topics) override {
     if (group.empty()) return Fail(Error::InvalidArgument("GroupLag needs a group id"));
     auto cluster = DescribeCluster("reading the lag of consumer group " + group);
     if (!cluster) return Fail(cluster.error());
@@ -645,22 +715,39 @@ class KafkaBus final : public Bus {
       for (int32_t p = 0; p < it->second; ++p) out.push_back({t, p, -1, 0});
     }
     if (out.empty()) return out;
-    const int timeout = ToMs(settings_->options.request_timeout);
 
-    // End offsets: ListOffsets with timestamp -1 ("latest"), one request per leader.
-    RdPtr<rd_kafka_topic_partition_list_t> ends(rd_kafka_topic_partition_list_new(static_cast<int>(out.size())));
-    for (const PartitionLag& l : out) {
-      rd_kafka_topic_partition_list_add(ends.get(), l.topic.c_str(), l.partition)->offset = RD_KAFKA_OFFSET_END;
-    }
-    if (rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(admin_.get(), ends.get(), timeout);
-        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return Fail(Error::Unavailable(Unreachable(*settings_, "reading end offsets", rd_kafka_err2str(err), LastError())));
+    // End offsets: ListOffsets with timestamp -1 ("latest"), one request per leader. Right
+    // after a topic was created its leaders may still be elected: retry those for a while.
+    RdPtr<rd_kafka_topic_partition_list_t> ends;
+    const auto deadline = DeadlineAfter(settings_->options.request_timeout);
+    for (;;) {
+      ends.reset(rd_kafka_topic_partition_list_new(static_cast<int>(out.size())));
+      for (const PartitionLag& l : out) {
+        rd_kafka_topic_partition_list_add(ends.get(), l.topic.c_str(), l.partition)->offset =
+            RD_KAFKA_OFFSET_END;
+      }
+      rd_kafka_resp_err_t err =
+          rd_kafka_offsets_for_times(admin_.get(), ends.get(), std::max(RemainingMs(deadline), 1));
+      for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < ends->cnt; ++i) err = ends->elems[i].err;
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+      const bool retriable =
+          err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+          err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+          err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION || err == RD_KAFKA_RESP_ERR__TRANSPORT;
+      if (!retriable || RemainingMs(deadline) <= 100) {
+        return Fail(Error::Unavailable(
+            Unreachable(*settings_, "reading end offsets", rd_kafka_err2str(err), LastError())));
+      }
+      std::this_thread::sleep_for(milliseconds(100));
     }
 
     // Committed offsets of the group.
-    RdPtr<rd_kafka_topic_partition_list_t> parts(rd_kafka_topic_partition_list_new(static_cast<int>(out.size())));
-    for (const PartitionLag& l : out) rd_kafka_topic_partition_list_add(parts.get(), l.topic.c_str(), l.partition);
-    rd_kafka_ListConsumerGroupOffsets_t* request = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), parts.get());
+    RdPtr<rd_kafka_topic_partition_list_t> parts(
+        rd_kafka_topic_partition_list_new(static_cast<int>(out.size())));
+    for (const PartitionLag& l : out)
+      rd_kafka_topic_partition_list_add(parts.get(), l.topic.c_str(), l.partition);
+    rd_kafka_ListConsumerGroupOffsets_t* request =
+        rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), parts.get());
     RdPtr<rd_kafka_queue_t> queue(rd_kafka_queue_new(admin_.get()));
     auto options = AdminOptions(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, false);
     if (!options) {
@@ -672,9 +759,11 @@ class KafkaBus final : public Bus {
     auto event = WaitAdmin(queue.get(), "listing the offsets of consumer group " + group);
     if (!event) return Fail(event.error());
     size_t n = 0;
-    const rd_kafka_group_result_t** groups =
-        rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(event->get()), &n);
-    if (n != 1) return Fail(Error::Internal("Kafka ListConsumerGroupOffsets returned " + std::to_string(n) + " groups"));
+    const rd_kafka_group_result_t** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
+        rd_kafka_event_ListConsumerGroupOffsets_result(event->get()), &n);
+    if (n != 1)
+      return Fail(
+          Error::Internal("Kafka ListConsumerGroupOffsets returned " + std::to_string(n) + " groups"));
     if (const rd_kafka_error_t* gerr = rd_kafka_group_result_error(groups[0]); gerr != nullptr) {
       return Fail(Error::Unavailable(Unreachable(*settings_, "listing the offsets of consumer group " + group,
                                                  rd_kafka_error_string(gerr), "")));
@@ -685,12 +774,8 @@ class KafkaBus final : public Bus {
     for (PartitionLag& l : out) by_tp[{l.topic, l.partition}] = &l;
     for (int i = 0; i < ends->cnt; ++i) {
       const rd_kafka_topic_partition_t& e = ends->elems[i];
-      if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return Fail(Error::Unavailable(Unreachable(*settings_, std::string("reading the end offset of ") + e.topic + "[" +
-                                                                   std::to_string(e.partition) + "]",
-                                                   rd_kafka_err2str(e.err), "")));
-      }
-      if (auto it = by_tp.find({e.topic, e.partition}); it != by_tp.end()) it->second->end = std::max<int64_t>(e.offset, 0);
+      if (auto it = by_tp.find({e.topic, e.partition}); it != by_tp.end())
+        it->second->end = std::max<int64_t>(e.offset, 0);
     }
     for (int i = 0; committed != nullptr && i < committed->cnt; ++i) {
       const rd_kafka_topic_partition_t& c = committed->elems[i];
@@ -713,18 +798,25 @@ class KafkaBus final : public Bus {
     const rd_kafka_resp_err_t err =
         rd_kafka_metadata(admin_.get(), 1, nullptr, &md, ToMs(settings_->options.request_timeout));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return Fail(Error::Unavailable(Unreachable(*settings_, what,
-                                                 std::string("no broker answered within ") +
-                                                     std::to_string(settings_->options.request_timeout.count()) +
-                                                     " ms (" + rd_kafka_err2str(err) + ")",
-                                                 LastError())));
+      return Fail(
+          Error::Unavailable(Unreachable(*settings_, what,
+                                         std::string("no broker answered within ") +
+                                             std::to_string(settings_->options.request_timeout.count()) +
+                                             " ms (" + rd_kafka_err2str(err) + ")",
+                                         LastError())));
     }
     RdPtr<const rd_kafka_metadata_t> holder(md);
     Cluster c;
     c.brokers = md->broker_cnt;
     for (int i = 0; i < md->topic_cnt; ++i) {
       const rd_kafka_metadata_topic& t = md->topics[i];
-      if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR) c.partitions[t.topic] = t.partition_cnt;
+      if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+      c.partitions[t.topic] = t.partition_cnt;
+      bool ready = t.partition_cnt > 0;
+      for (int p = 0; p < t.partition_cnt; ++p) {
+        ready = ready && t.partitions[p].err == RD_KAFKA_RESP_ERR_NO_ERROR && t.partitions[p].leader >= 0;
+      }
+      if (ready) c.ready.insert(t.topic);
     }
     return c;
   }
@@ -733,9 +825,10 @@ class KafkaBus final : public Bus {
     RdPtr<rd_kafka_AdminOptions_t> options(rd_kafka_AdminOptions_new(admin_.get(), op));
     char err[512] = {};
     const int timeout = ToMs(settings_->options.request_timeout);
-    if (rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout, err, sizeof err) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-        (operation_timeout &&
-         rd_kafka_AdminOptions_set_operation_timeout(options.get(), timeout, err, sizeof err) != RD_KAFKA_RESP_ERR_NO_ERROR)) {
+    if (rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout, err, sizeof err) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        (operation_timeout && rd_kafka_AdminOptions_set_operation_timeout(
+                                  options.get(), timeout, err, sizeof err) != RD_KAFKA_RESP_ERR_NO_ERROR)) {
       return Fail(Error::Internal(std::string("Kafka admin options: ") + err));
     }
     return options;
@@ -743,15 +836,16 @@ class KafkaBus final : public Bus {
 
   Result<RdPtr<rd_kafka_event_t>> WaitAdmin(rd_kafka_queue_t* queue, const std::string& what) {
     // The request times out on its own after request_timeout; wait a little longer for that.
-    const int timeout = ToMs(settings_->options.request_timeout) * 2 + 1000;
+    const int timeout = ToMs(settings_->options.request_timeout * 2 + milliseconds(1000));
     RdPtr<rd_kafka_event_t> event(rd_kafka_queue_poll(queue, timeout));
     if (!event) {
-      return Fail(Error::Unavailable(Unreachable(*settings_, what, "no answer within " + std::to_string(timeout) + " ms",
-                                                 LastError())));
+      return Fail(Error::Unavailable(
+          Unreachable(*settings_, what, "no answer within " + std::to_string(timeout) + " ms", LastError())));
     }
     if (rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       const char* text = rd_kafka_event_error_string(event.get());
-      return Fail(Error::Unavailable(Unreachable(*settings_, what, text != nullptr ? text : "error", LastError())));
+      return Fail(
+          Error::Unavailable(Unreachable(*settings_, what, text != nullptr ? text : "error", LastError())));
     }
     return event;
   }
@@ -780,13 +874,16 @@ class KafkaBus final : public Bus {
         const char* text = rd_kafka_topic_result_error_string(results[i]);
         if (!errors.empty()) errors += "; ";
         errors += name + ": " + (text != nullptr ? text : rd_kafka_err2str(err));
-        invalid = invalid || err == RD_KAFKA_RESP_ERR_INVALID_CONFIG || err == RD_KAFKA_RESP_ERR_INVALID_PARTITIONS ||
-                  err == RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR || err == RD_KAFKA_RESP_ERR_INVALID_TOPIC_EXCEPTION ||
-                  err == RD_KAFKA_RESP_ERR_POLICY_VIOLATION;
+        invalid = invalid || err == RD_KAFKA_RESP_ERR_INVALID_CONFIG ||
+                  err == RD_KAFKA_RESP_ERR_INVALID_PARTITIONS ||
+                  err == RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR ||
+                  err == RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION || err == RD_KAFKA_RESP_ERR_POLICY_VIOLATION;
       }
     }
     if (!errors.empty()) {
-      if (invalid) return Fail(Error::InvalidArgument("creating topics on Kafka at " + settings_->brokers + ": " + errors));
+      if (invalid)
+        return Fail(
+            Error::InvalidArgument("creating topics on Kafka at " + settings_->brokers + ": " + errors));
       return Fail(Error::Unavailable(Unreachable(*settings_, "creating topics", errors, "")));
     }
     return {};
@@ -800,13 +897,16 @@ class KafkaBus final : public Bus {
 
 }  // namespace
 
-Result<std::unique_ptr<Bus>> OpenKafkaBus(const std::string& brokers) { return OpenKafkaBus(brokers, KafkaOptions{}); }
+Result<std::unique_ptr<Bus>> OpenKafkaBus(const std::string& brokers) {
+  return OpenKafkaBus(brokers, KafkaOptions{});
+}
 
 Result<std::unique_ptr<Bus>> OpenKafkaBus(const std::string& brokers, const KafkaOptions& options) {
   std::string list = brokers;
   if (list.starts_with("kafka://")) list.erase(0, 8);
   while (!list.empty() && list.back() == '/') list.pop_back();
-  if (list.empty()) return Fail(Error::InvalidArgument("the Kafka bus needs brokers (host:port[,host:port...])"));
+  if (list.empty())
+    return Fail(Error::InvalidArgument("the Kafka bus needs brokers (host:port[,host:port...])"));
   auto settings = std::make_shared<Settings>(Settings{list, options});
   auto bus = std::make_unique<KafkaBus>(std::move(settings));
   if (auto st = bus->Open(); !st) return Fail(st.error());

@@ -1,5 +1,7 @@
 #include "cli/context.h"
 
+#include "bus/open_bus.h"
+
 #include <cstdlib>
 #include <iostream>
 
@@ -32,6 +34,25 @@ Result<std::unique_ptr<store::Store>> Context::OpenStore(bool migrate) const {
 Result<Timestamp> Context::Now() const {
   if (options_.now.empty()) return SystemClock().Now();
   return ParseTimestamp(options_.now);
+}
+
+std::string Context::BusUrl() const {
+  if (!options_.bus_url.empty()) return options_.bus_url;
+  if (const char* env = std::getenv("CTEM_BUS"); env && *env) return env;
+  if (const char* env = std::getenv("KAFKA_BROKERS"); env && *env) return std::string("kafka://") + env;
+  return "embedded";
+}
+
+Result<std::unique_ptr<bus::Bus>> Context::OpenBus() const {
+  const std::string store = StoreUrl();
+  std::string path = "ctem-bus.db";
+  if (store.starts_with("sqlite:")) {
+    path = store.substr(7);
+    if (path.starts_with("//")) path = path.substr(2);
+  } else if (store.ends_with(".db")) {
+    path = store;
+  }
+  return bus::OpenBus(BusUrl(), path);
 }
 
 void PrintError(const Error& error) { std::cerr << "ctem: " << error.message << "\n"; }

@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/time.h"
+#include "bus/bus.h"
 #include "store/store.h"
 
 namespace ctem::cli {
@@ -25,6 +26,7 @@ struct GlobalOptions {
   std::string store_url;  // --store / CTEM_STORE / POSTGRES_DSN, default sqlite:ctem.db
   std::string tenant = "default";
   std::string now;  // --now ISO-8601; empty: the system clock
+  std::string bus_url;  // --bus / CTEM_BUS / KAFKA_BROKERS, default embedded
 };
 
 class Context {
@@ -39,6 +41,11 @@ class Context {
   Result<std::unique_ptr<store::Store>> OpenStore(bool migrate) const;
   // The pinned --now, or the system clock's reading.
   Result<Timestamp> Now() const;
+  // The bus URL in force ("embedded" or "kafka://...").
+  std::string BusUrl() const;
+  // Opens the configured bus; the embedded bus lives in the SQLite store's file (or
+  // ctem-bus.db beside a PostgreSQL store).
+  Result<std::unique_ptr<bus::Bus>> OpenBus() const;
 
  private:
   const GlobalOptions& options_;
@@ -62,5 +69,7 @@ CommandArgsPtr AddExposuresCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddReportCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddDemoCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddLoadCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddTopicsCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace ctem::cli

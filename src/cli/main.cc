@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
       ->envname("CTEM_STORE");
   app.add_option("--tenant", options.tenant, "Tenant id")->envname("CTEM_TENANT")->capture_default_str();
   app.add_option("--now", options.now, "Pin the clock (ISO-8601), e.g. 2026-11-23T07:00:00Z");
+  app.add_option("--bus", options.bus_url,
+                 "Bus: embedded (default; log tables in the SQLite file) or kafka://host:port; env CTEM_BUS, "
+                 "KAFKA_BROKERS");
   app.fallthrough();
 
   Context ctx(options);
@@ -36,6 +39,8 @@ int main(int argc, char** argv) {
   commands.push_back(AddReportCommand(app, ctx, exit_code));
   commands.push_back(AddLoadCommand(app, ctx, exit_code));
   commands.push_back(AddDemoCommand(app, ctx, exit_code));
+  commands.push_back(AddTopicsCommand(app, ctx, exit_code));
+  commands.push_back(AddServiceCommands(app, ctx, exit_code));
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,439 @@
+#include "api/gateway.h"
+
+#include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <nlohmann/json.hpp>
+
+#include "parsers/parser.h"
+#include "pipeline/decompress.h"
+#include "reports/render.h"
+#include "reports/report.h"
+
+namespace ctem::api {
+
+using Json = nlohmann::ordered_json;
+
+// Connections to the bus and the store, reused across requests. A request takes one, uses it
+// on its thread, and gives it back.
+class Gateway::Pools {
+ public:
+  Pools(bus::Bus& bus, StoreFactory stores) : bus_(bus), stores_(std::move(stores)) {}
+
+  template <typename T>
+  class Lease {
+   public:
+    Lease(std::unique_ptr<T> item, std::mutex& mu, std::vector<std::unique_ptr<T>>& free)
+        : item_(std::move(item)), mu_(mu), free_(free) {}
+    ~Lease() {
+      if (!item_) return;
+      std::lock_guard<std::mutex> lock(mu_);
+      free_.push_back(std::move(item_));
+    }
+    Lease(Lease&&) = default;
+    T& operator*() { return *item_; }
+    T* operator->() { return item_.get(); }
+    // Drops a connection that failed instead of returning it to the pool.
+    void Discard() { item_.reset(); }
+
+   private:
+    std::unique_ptr<T> item_;
+    std::mutex& mu_;
+    std::vector<std::unique_ptr<T>>& free_;
+  };
+
+  Result<Lease<bus::Producer>> Producer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!producers_.empty()) {
+        auto p = std::move(producers_.back());
+        producers_.pop_back();
+        return Lease<bus::Producer>(std::move(p), mu_, producers_);
+      }
+    }
+    auto p = bus_.CreateProducer();
+    if (!p) return Fail(p.error());
+    return Lease<bus::Producer>(std::move(*p), mu_, producers_);
+  }
+
+  Result<Lease<store::Store>> Store() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!stores_free_.empty()) {
+        auto s = std::move(stores_free_.back());
+        stores_free_.pop_back();
+        return Lease<store::Store>(std::move(s), mu_, stores_free_);
+      }
+    }
+    auto s = stores_();
+    if (!s) return Fail(s.error());
+    return Lease<store::Store>(std::move(*s), mu_, stores_free_);
+  }
+
+ private:
+  bus::Bus& bus_;
+  StoreFactory stores_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<bus::Producer>> producers_;   // guarded by mu_
+  std::vector<std::unique_ptr<store::Store>> stores_free_;  // guarded by mu_
+};
+
+namespace {
+
+void Reply(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump() + "\n", "application/json");
+}
+
+void ReplyError(httplib::Response& res, int status, const std::string& reason) {
+  Reply(res, status, Json{{"error", reason}});
+}
+
+// The partition key of a raw finding: the asset it is about, so one asset's findings stay in
+// order (issue 4). Fields tried in order; empty when none is present.
+std::string AssetKey(simdjson::dom::element finding) {
+  static constexpr const char* kFields[] = {"entityExternalId", "asset_id", "packageName", "model_name",
+                                            "probe", "exposure_id", "validation_id", "remediation_id"};
+  simdjson::dom::object obj;
+  if (finding.get_object().get(obj) != simdjson::SUCCESS) return {};
+  for (const char* f : kFields) {
+    std::string_view v;
+    if (obj[f].get_string().get(v) == simdjson::SUCCESS) return std::string(v);
+  }
+  return {};
+}
+
+bool ReadableContentType(const std::string& type) {
+  const std::string t = type.substr(0, type.find(';'));
+  return t == "application/json" || t == "application/x-ndjson" || t == "application/jsonl" ||
+         t == "application/xml" || t == "text/xml" || t == "text/csv" || t == "application/sarif+json" ||
+         t == "text/plain";
+}
+
+}  // namespace
+
+Gateway::Gateway(bus::Bus& bus, StoreFactory stores, const Clock& clock, pipeline::PipelineMetrics& metrics,
+                 GatewayOptions options)
+    : bus_(bus),
+      clock_(clock),
+      metrics_(metrics),
+      options_(std::move(options)),
+      pools_(std::make_unique<Pools>(bus, std::move(stores))),
+      server_(std::make_unique<httplib::Server>()) {
+  server_->set_payload_max_length(options_.max_body_bytes);
+  server_->set_tcp_nodelay(true);
+  // Debian's cpp-httplib stalls ~40 ms per keep-alive request unless the listening socket has
+  // TCP_NODELAY too (accepted sockets inherit it).
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+  });
+  const int threads = options_.threads;
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  Routes();
+}
+
+Gateway::~Gateway() = default;
+
+Gateway::SourceCounters& Gateway::Counters(const std::string& source) {
+  std::lock_guard<std::mutex> lock(counters_mu_);
+  auto& c = counters_[source];
+  if (!c) c = std::make_unique<SourceCounters>();
+  return *c;
+}
+
+Result<int> Gateway::Bind() {
+  if (options_.port == 0) {
+    const int port = server_->bind_to_any_port(options_.host);
+    if (port <= 0) return Fail(Error::Unavailable("cannot bind " + options_.host + " on any port"));
+    return port;
+  }
+  if (!server_->bind_to_port(options_.host, options_.port)) {
+    return Fail(Error::Unavailable("cannot bind " + options_.host + ":" + std::to_string(options_.port) +
+                                   " (in use? set --port)"));
+  }
+  return options_.port;
+}
+
+void Gateway::Serve() { server_->listen_after_bind(); }
+
+void Gateway::Stop() { server_->stop(); }
+
+void Gateway::Routes() {
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    Reply(res, 200, Json{{"status", "ok"}});
+  });
+
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(MetricsText(), "text/plain; version=0.0.4");
+  });
+
+  server_->Post("/api/ctem/ingest", [this](const httplib::Request& req, httplib::Response& res) {
+    ++requests_;
+    const std::string type = req.get_header_value("Content-Type");
+    if (!ReadableContentType(type)) {
+      ReplyError(res, 415, "unsupported Content-Type '" + type +
+                               "' (send application/json, application/x-ndjson, application/xml or text/csv)");
+      return;
+    }
+    std::string body_storage;
+    std::string_view body = req.body;
+    if (req.get_header_value("Content-Encoding") == "gzip" || pipeline::IsGzip(body)) {
+      auto plain = pipeline::MaybeGunzip(body, options_.max_body_bytes * 8);
+      if (!plain) {
+        ReplyError(res, 400, plain.error().message);
+        return;
+      }
+      body_storage = std::move(*plain);
+      body = body_storage;
+    }
+    std::string source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
+    const std::string tenant = std::string(kDefaultTenant);
+
+    std::vector<bus::OutgoingMessage> messages;
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    const bool is_json = parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS;
+    if (!is_json && (type.starts_with("application/json") || type.starts_with("application/sarif"))) {
+      // simdjson says *that* the body is malformed; nlohmann says *where*.
+      std::string where;
+      try {
+        const auto ignored = nlohmann::json::parse(body.begin(), body.end());
+        (void)ignored;
+      } catch (const nlohmann::json::parse_error& e) {
+        where = std::string(": ") + e.what();
+      }
+      ReplyError(res, 400, "malformed JSON body" + where);
+      return;
+    }
+    simdjson::dom::object obj;
+    simdjson::dom::array findings;
+    const bool is_payload = is_json && root.get_object().get(obj) == simdjson::SUCCESS &&
+                            obj["findings"].get_array().get(findings) == simdjson::SUCCESS;
+    if (is_payload) {
+      std::string_view tool;
+      if (obj["source_tool"].get_string().get(tool) == simdjson::SUCCESS) {
+        if (!source.empty() && parsers::FindParser(source) != parsers::FindParser(tool)) {
+          ReplyError(res, 400, "source_tool '" + std::string(tool) + "' contradicts source '" + source + "'");
+          return;
+        }
+        source = std::string(tool);
+      }
+    } else if (is_json && type.starts_with("application/json") && body.find_first_not_of(" \t\r\n") != std::string_view::npos &&
+               body[body.find_first_not_of(" \t\r\n")] == '{' && !req.has_param("source") &&
+               req.get_header_value("X-CTEM-Source").empty()) {
+      ReplyError(res, 400, "a payload needs \"source_tool\" and a \"findings\" array (seed section 10.4), or ?source=");
+      return;
+    }
+    if (source.empty()) {
+      ReplyError(res, 400, "no source: send {\"source_tool\": ..., \"findings\": [...]} or ?source=<tool>");
+      return;
+    }
+    const parsers::SourceParser* p = parsers::FindParser(source);
+    if (p == nullptr) {
+      std::string names;
+      for (const auto& n : parsers::SourceNames()) names += (names.empty() ? "" : ", ") + n;
+      ReplyError(res, 400, "unknown source '" + source + "' (expected one of: " + names + ")");
+      return;
+    }
+    const std::string canonical(p->Name());
+    SourceCounters& counters = Counters(canonical);
+    const bus::Headers headers = {{std::string(pipeline::kTenantHeader), tenant},
+                                  {std::string(pipeline::kSourceHeader), canonical}};
+    const std::string topic = bus::RawTopic(canonical);
+    if (is_payload || (is_json && root.is_array())) {
+      simdjson::dom::array arr = is_payload ? findings : simdjson::dom::array(root);
+      for (simdjson::dom::element f : arr) {
+        messages.push_back({topic, AssetKey(f), simdjson::minify(f), headers});
+      }
+    } else if (is_json || type.starts_with("application/xml") || type.starts_with("text/") ||
+               type.starts_with("application/x-ndjson") || type.starts_with("application/jsonl") ||
+               type.starts_with("application/sarif")) {
+      // A native document (or one finding): the normaliser parses it whole.
+      messages.push_back({topic, is_json ? AssetKey(root) : std::string(), std::string(body), headers});
+    } else {
+      ReplyError(res, 400, "malformed JSON body");
+      counters.rejected += 1;
+      return;
+    }
+    counters.received += messages.size();
+    if (messages.empty()) {
+      Reply(res, 202, Json{{"accepted", 0}});
+      return;
+    }
+    auto producer = pools_->Producer();
+    if (!producer) {
+      counters.rejected += messages.size();
+      ReplyError(res, 503, "bus unavailable: " + producer.error().message);
+      return;
+    }
+    if (auto st = (*producer)->Publish(messages, options_.publish_timeout); !st) {
+      producer->Discard();
+      counters.rejected += messages.size();
+      ReplyError(res, 503, "not accepted, retry: " + st.error().message);
+      return;
+    }
+    counters.accepted += messages.size();
+    Reply(res, 202, Json{{"accepted", messages.size()}});
+  });
+
+  server_->Get(R"(/api/ctem/reports/([a-z\-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string name = req.matches[1];
+    const reports::ReportSpec* spec = reports::FindReport(name);
+    if (spec == nullptr) {
+      std::string names;
+      for (const auto& n : reports::ReportNames()) names += (names.empty() ? "" : ", ") + n;
+      ReplyError(res, 404, "unknown report '" + name + "' (valid reports: " + names + ")");
+      return;
+    }
+    reports::ReportRequest rr;
+    rr.tenant_id = std::string(kDefaultTenant);
+    rr.now = clock_.Now();
+    if (req.has_param("now")) {
+      auto t = ParseTimestamp(req.get_param_value("now"));
+      if (!t) {
+        ReplyError(res, 400, t.error().message);
+        return;
+      }
+      rr.now = *t;
+    }
+    for (const char* p : {"campaign", "technique"}) {
+      if (req.has_param(p)) rr.params[p] = req.get_param_value(p);
+    }
+    for (const auto& p : spec->required_params) {
+      if (!rr.params.count(p)) {
+        ReplyError(res, 400, "report '" + name + "' needs ?" + p + "=");
+        return;
+      }
+    }
+    auto store = pools_->Store();
+    if (!store) {
+      ReplyError(res, 503, store.error().message);
+      return;
+    }
+    auto result = spec->run(**store, rr);
+    if (!result) {
+      const int status = result.error().code == ErrorCode::kNotFound ? 404 : 503;
+      if (status == 503) store->Discard();
+      ReplyError(res, status, result.error().message);
+      return;
+    }
+    res.status = 200;
+    res.set_content(reports::Render(*result, reports::OutputFormat::kJson), "application/json");
+  });
+
+  server_->Get("/api/ctem/exposures", [this](const httplib::Request& req, httplib::Response& res) {
+    store::ExposureFilter f;
+    if (req.has_param("status")) {
+      for (size_t i = 0; i < req.get_param_value_count("status"); ++i) {
+        auto s = ParseExposureStatus(req.get_param_value("status", i));
+        if (!s) {
+          ReplyError(res, 400, s.error().message);
+          return;
+        }
+        f.statuses.push_back(*s);
+      }
+    }
+    if (req.has_param("severity")) {
+      auto s = ParseSeverity(req.get_param_value("severity"));
+      if (!s) {
+        ReplyError(res, 400, s.error().message);
+        return;
+      }
+      f.severity = *s;
+    }
+    if (req.has_param("zone")) f.asset_zone = req.get_param_value("zone");
+    if (req.has_param("tool")) f.source_tool = req.get_param_value("tool");
+    f.limit = req.has_param("limit") ? std::strtoul(req.get_param_value("limit").c_str(), nullptr, 10) : 100;
+    f.offset = req.has_param("offset") ? std::strtoul(req.get_param_value("offset").c_str(), nullptr, 10) : 0;
+    f.limit = std::min<size_t>(std::max<size_t>(f.limit, 1), 10000);
+    auto store = pools_->Store();
+    if (!store) {
+      ReplyError(res, 503, store.error().message);
+      return;
+    }
+    auto rows = (*store)->ListExposures(f);
+    if (!rows) {
+      store->Discard();
+      ReplyError(res, 503, rows.error().message);
+      return;
+    }
+    Json out = Json::array();
+    for (const auto& r : *rows) out.push_back(reports::ExposureToJson(r));
+    res.status = 200;
+    res.set_content(out.dump(2) + "\n", "application/json");
+  });
+
+  server_->Get(R"(/api/ctem/exposures/([0-9a-zA-Z_\-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto store = pools_->Store();
+    if (!store) {
+      ReplyError(res, 503, store.error().message);
+      return;
+    }
+    auto row = (*store)->GetExposure(kDefaultTenant, std::string(req.matches[1]));
+    if (!row) {
+      store->Discard();
+      ReplyError(res, 503, row.error().message);
+      return;
+    }
+    if (!*row) {
+      ReplyError(res, 404, "no exposure with key '" + std::string(req.matches[1]) + "'");
+      return;
+    }
+    res.status = 200;
+    res.set_content(reports::ExposureToJson(**row).dump(2) + "\n", "application/json");
+  });
+
+  if (!options_.web_root.empty()) server_->set_mount_point("/", options_.web_root);
+}
+
+std::string Gateway::MetricsText() {
+  std::string out;
+  auto line = [&](const std::string& name, const std::string& labels, uint64_t v) {
+    out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(v) + "\n";
+  };
+  out += "# HELP ctem_ingest_received_total Findings received by the gateway, per source.\n";
+  out += "# TYPE ctem_ingest_received_total counter\n";
+  std::vector<std::pair<std::string, SourceCounters*>> sources;
+  {
+    std::lock_guard<std::mutex> lock(counters_mu_);
+    for (auto& [s, c] : counters_) sources.emplace_back(s, c.get());
+  }
+  for (auto& [s, c] : sources) line("ctem_ingest_received_total", "source=\"" + s + "\"", c->received);
+  out += "# HELP ctem_ingest_accepted_total Findings made durable on the bus (answered 202), per source.\n";
+  out += "# TYPE ctem_ingest_accepted_total counter\n";
+  for (auto& [s, c] : sources) line("ctem_ingest_accepted_total", "source=\"" + s + "\"", c->accepted);
+  out += "# HELP ctem_ingest_rejected_total Findings refused (4xx/5xx), per source.\n";
+  out += "# TYPE ctem_ingest_rejected_total counter\n";
+  for (auto& [s, c] : sources) line("ctem_ingest_rejected_total", "source=\"" + s + "\"", c->rejected);
+  out += "# TYPE ctem_normaliser_consumed_total counter\n";
+  line("ctem_normaliser_consumed_total", "", metrics_.normaliser_consumed);
+  out += "# TYPE ctem_normaliser_produced_total counter\n";
+  line("ctem_normaliser_produced_total", "", metrics_.normaliser_produced);
+  out += "# HELP ctem_dead_letters_total Records sent to ctem.dlq with a reason.\n# TYPE ctem_dead_letters_total counter\n";
+  line("ctem_dead_letters_total", "", metrics_.dead_letters);
+  out += "# HELP ctem_upserts_total Records upserted into the store.\n# TYPE ctem_upserts_total counter\n";
+  line("ctem_upserts_total", "", metrics_.upserts);
+  out += "# HELP ctem_consumer_lag Messages not yet committed, per consumer group and topic.\n";
+  out += "# TYPE ctem_consumer_lag gauge\n";
+  for (const auto& [group, topics] :
+       std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {std::string(pipeline::kNormaliserGroup), pipeline::RawTopics()},
+           {std::string(pipeline::kPersisterGroup), {std::string(bus::kNormalizedTopic)}}}) {
+    auto lag = bus_.GroupLag(group, topics);
+    if (!lag) continue;
+    std::map<std::string, int64_t> per_topic;
+    for (const auto& l : *lag) per_topic[l.topic] += l.lag();
+    for (const auto& [t, n] : per_topic) {
+      line("ctem_consumer_lag", "group=\"" + group + "\",topic=\"" + t + "\"", static_cast<uint64_t>(std::max<int64_t>(n, 0)));
+    }
+  }
+  return out;
+}
+
+}  // namespace ctem::api

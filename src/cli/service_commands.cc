@@ -1,0 +1,191 @@
+// The long-running services: `ctem serve` (everything in one process, the embedded default),
+// and `ctem gateway`, `ctem normaliser`, `ctem persister` (each its own process, scaled on
+// its own). SIGINT/SIGTERM stop them cleanly: the current batch finishes and is committed,
+// or is left uncommitted to be read again.
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <iostream>
+#include <thread>
+
+#include "api/gateway.h"
+#include "bus/bus.h"
+#include "cli/context.h"
+#include "graph/static_zone_resolver.h"
+#include "pipeline/stages.h"
+
+namespace ctem::cli {
+namespace {
+
+struct ServiceArgs final : CommandArgs {
+  int port = 8080;
+  std::string host = "0.0.0.0";
+  size_t max_body_mb = 16;
+  size_t batch_size = 1000;
+  int linger_ms = 20;
+  std::string web_root;
+};
+
+// Blocks SIGINT/SIGTERM in every thread started after this, and runs `on_signal` on a
+// dedicated thread when one arrives.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(std::function<void()> on_signal) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this, on_signal = std::move(on_signal)] {
+      int sig = 0;
+      sigwait(&set_, &sig);
+      if (sig == SIGUSR1) return;  // our own wake-up at shutdown
+      spdlog::info("received signal {}, stopping", sig);
+      on_signal();
+    });
+    sigaddset(&set_, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  ~SignalWatcher() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+
+ private:
+  sigset_t set_{};
+  std::thread thread_;
+};
+
+struct Services {
+  bool gateway = false;
+  bool normaliser = false;
+  bool persister = false;
+};
+
+int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
+  auto store = ctx.OpenStore(/*migrate=*/true);
+  if (!store) {
+    PrintError(store.error());
+    return kExitFailure;
+  }
+  auto bus = ctx.OpenBus();
+  if (!bus) {
+    PrintError(bus.error());
+    return kExitFailure;
+  }
+  if (ctx.BusUrl() == "embedded" || ctx.BusUrl().starts_with("embedded:")) {
+    // The embedded bus has no administrator to create topics beforehand.
+    auto lines = (*bus)->CreateTopics(bus::DefaultTopics());
+    if (!lines) {
+      PrintError(lines.error());
+      return kExitFailure;
+    }
+  }
+  SystemClock clock;
+  graph::StaticZoneResolver resolver;
+  pipeline::PipelineMetrics metrics;
+  pipeline::StageOptions stage_options;
+  stage_options.batch_size = a.batch_size;
+  stage_options.linger = std::chrono::milliseconds(a.linger_ms);
+
+  std::unique_ptr<pipeline::Normaliser> normaliser;
+  std::unique_ptr<pipeline::Persister> persister;
+  std::unique_ptr<store::Store> persister_store;
+  std::unique_ptr<api::Gateway> gateway;
+  if (which.normaliser) normaliser = std::make_unique<pipeline::Normaliser>(**bus, &resolver, clock, metrics, stage_options);
+  if (which.persister) {
+    auto s = ctx.OpenStore(/*migrate=*/false);
+    if (!s) {
+      PrintError(s.error());
+      return kExitFailure;
+    }
+    persister_store = std::move(*s);
+    persister = std::make_unique<pipeline::Persister>(**bus, *persister_store, clock, metrics, stage_options);
+  }
+  if (which.gateway) {
+    api::GatewayOptions g;
+    g.host = a.host;
+    g.port = a.port;
+    g.max_body_bytes = a.max_body_mb * 1024 * 1024;
+    g.web_root = a.web_root;
+    gateway = std::make_unique<api::Gateway>(
+        **bus, [&ctx]() { return ctx.OpenStore(/*migrate=*/false); }, clock, metrics, g);
+  }
+  SignalWatcher signals([&] {
+    if (gateway) gateway->Stop();
+    if (normaliser) normaliser->Stop();
+    if (persister) persister->Stop();
+  });
+  std::vector<std::thread> threads;
+  if (normaliser) threads.emplace_back([&] { normaliser->Run(); });
+  if (persister) threads.emplace_back([&] { persister->Run(); });
+  int rc = kExitOk;
+  if (gateway) {
+    auto port = gateway->Bind();
+    if (!port) {
+      PrintError(port.error());
+      if (normaliser) normaliser->Stop();
+      if (persister) persister->Stop();
+      rc = kExitFailure;
+    } else {
+      // One line a supervisor (or a test) can wait for.
+      std::cout << "{\"listening\":\"" << a.host << ":" << *port << "\",\"store\":\"" << ctx.StoreUrl()
+                << "\",\"bus\":\"" << ctx.BusUrl() << "\"}" << std::endl;
+      gateway->Serve();
+      if (normaliser) normaliser->Stop();
+      if (persister) persister->Stop();
+    }
+  } else {
+    std::cout << "{\"running\":\"" << (normaliser ? "normaliser" : "persister") << "\",\"bus\":\"" << ctx.BusUrl()
+              << "\"}" << std::endl;
+  }
+  for (auto& t : threads) t.join();
+  return rc;
+}
+
+void AddServiceOptions(CLI::App* cmd, ServiceArgs* a, bool http) {
+  if (http) {
+    cmd->add_option("--port", a->port, "HTTP port")->capture_default_str();
+    cmd->add_option("--host", a->host, "Address to listen on")->capture_default_str();
+    cmd->add_option("--max-body-mb", a->max_body_mb, "Largest request body accepted (413 above)")->capture_default_str();
+    cmd->add_option("--web-root", a->web_root, "Directory of the dashboard's static files");
+  }
+  cmd->add_option("--batch-size", a->batch_size, "Records per stage batch (persister: per transaction)")
+      ->capture_default_str();
+  cmd->add_option("--linger-ms", a->linger_ms, "How long a stage waits to fill a batch")->capture_default_str();
+}
+
+}  // namespace
+
+CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code) {
+  auto args = std::make_unique<ServiceArgs>();
+  ServiceArgs* a = args.get();
+  auto* serve = app.add_subcommand("serve", "Run gateway, normaliser and persister in one process");
+  AddServiceOptions(serve, a, true);
+  serve->footer("POST /api/ctem/ingest takes {\"source_tool\": \"<tool>\", \"findings\": [...]} (seed section 10.4); "
+                "GET /api/ctem/reports/NAME, /api/ctem/exposures, /healthz, /metrics.\n\nExample:\n"
+                "  ctem serve --port 8080\n  curl -X POST localhost:8080/api/ctem/ingest -H 'Content-Type: "
+                "application/json' -d '{\"source_tool\":\"garak\",\"findings\":[{\"probe\":\"dan.Dan_11_0\","
+                "\"failure_rate\":0.4}]}'");
+  serve->callback([&ctx, &exit_code, a]() { exit_code = RunServices(ctx, *a, {true, true, true}); });
+
+  auto* gateway = app.add_subcommand("gateway", "Run the HTTP ingestion gateway and query API only");
+  AddServiceOptions(gateway, a, true);
+  gateway->footer("Example:\n  ctem --bus kafka://127.0.0.1:9092 --store postgresql://ctem@db/ctem gateway --port 8080");
+  gateway->callback([&ctx, &exit_code, a]() { exit_code = RunServices(ctx, *a, {true, false, false}); });
+
+  auto* normaliser = app.add_subcommand("normaliser", "Run the normaliser: ctem.raw.* -> ctem.normalized (+ ctem.dlq)");
+  AddServiceOptions(normaliser, a, false);
+  normaliser->footer("Several normalisers in one consumer group share the partitions.\n\nExample:\n"
+                     "  ctem --bus kafka://127.0.0.1:9092 normaliser");
+  normaliser->callback([&ctx, &exit_code, a]() { exit_code = RunServices(ctx, *a, {false, true, false}); });
+
+  auto* persister = app.add_subcommand("persister", "Run the persister: ctem.normalized -> batched upsert into the store");
+  AddServiceOptions(persister, a, false);
+  persister->footer("Example:\n  ctem --bus kafka://127.0.0.1:9092 --store postgresql://ctem@db/ctem persister --batch-size 2000");
+  persister->callback([&ctx, &exit_code, a]() { exit_code = RunServices(ctx, *a, {false, false, true}); });
+  return args;
+}
+
+}  // namespace ctem::cli
