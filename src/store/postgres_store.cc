@@ -4,6 +4,8 @@
 #include <pqxx/pqxx>
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -63,6 +65,18 @@ SqlRows ToRows(const pqxx::result& r) {
 }
 
 std::string Ts(Timestamp t) { return FormatTimestamp(t); }
+
+// Appends one element to a PostgreSQL array literal under construction ("{" ...), quoting it
+// so that commas, quotes, backslashes and braces in the text survive.
+void AppendArrayElement(std::string& array, const std::string& value, bool first) {
+  if (!first) array += ',';
+  array += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') array += '\\';
+    array += c;
+  }
+  array += '"';
+}
 
 std::vector<std::string> ListFromJson(const std::string& text) {
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -145,7 +159,12 @@ StoredExposure ReadExposure(const SqlRow& r) {
 
 class PostgresStore final : public Store, public SqlExecutor {
  public:
-  explicit PostgresStore(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
+  explicit PostgresStore(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {
+    // CTEM_SQL_EXPLAIN=1 prints EXPLAIN (ANALYZE, BUFFERS) of every read query to stderr: what
+    // bench/report_bench shows for a report over its latency goal.
+    const char* explain = std::getenv("CTEM_SQL_EXPLAIN");
+    explain_ = explain != nullptr && std::string(explain) == "1";
+  }
 
   SqlExecutor& Sql() override { return *this; }
   SqlBackend Backend() const override { return SqlBackend::kPostgres; }
@@ -153,6 +172,12 @@ class PostgresStore final : public Store, public SqlExecutor {
   Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
     return Guard("query", [&]() -> Result<SqlRows> {
       pqxx::work tx(*conn_);
+      if (explain_ && sql.starts_with("SELECT")) {
+        pqxx::result plan = tx.exec_params("EXPLAIN (ANALYZE, BUFFERS) " + Numbered(sql),
+                                           pqxx::prepare::make_dynamic_params(params));
+        std::fprintf(stderr, "-- %.*s\n", static_cast<int>(std::min<size_t>(sql.size(), 160)), sql.data());
+        for (const auto& line : plan) std::fprintf(stderr, "   %s\n", line[0].c_str());
+      }
       pqxx::result r = tx.exec_params(Numbered(sql), pqxx::prepare::make_dynamic_params(params));
       tx.commit();
       return ToRows(r);
@@ -217,17 +242,23 @@ class PostgresStore final : public Store, public SqlExecutor {
           "original_severity, asset_id, asset_type, asset_zone, exploitability_score, physical_consequence, "
           "ctem_score, atlas_technique, attack_technique, threat_model_ref, status, assigned_to, sla_deadline, "
           "remediation_guidance, evidence_url, tenant_id, created_at, updated_at, severity_rank, zone_source, "
-          "cve_ids, cwe_ids, reference_urls, atlas_official_id, atlas_official_name, tool_status) VALUES ";
-      std::vector<SqlValue> params;
-      params.reserve(last.size() * 32);
+          "cve_ids, cwe_ids, reference_urls, atlas_official_id, atlas_official_name, tool_status) ";
+      // One statement whatever the batch size: each column travels as one array parameter
+      // and UNNEST turns them back into rows. (A VALUES list needs 32 parameters per row, hits
+      // the protocol's 65,535-parameter limit at 2,047 rows, and is re-planned per size.)
+      constexpr int kColumns = 32;
+      static constexpr const char* kTypes[kColumns] = {
+          "text", "timestamptz", "text", "text", "text", "text", "text", "text", "text", "text", "float8",
+          "text", "float8", "text", "text", "text", "text", "text", "timestamptz", "text", "text", "text",
+          "timestamptz", "timestamptz", "int", "text", "jsonb", "jsonb", "jsonb", "text", "text", "text"};
+      std::vector<std::string> arrays(kColumns, "{");
       bool first = true;
-      int n = 0;
       for (size_t i = 0; i < batch.size(); ++i) {
         const Exposure& e = batch[i];
         if (last[{e.tenant_id, e.exposure_key}] != i) continue;
         const Timestamp deadline = e.sla_deadline ? std::min(*e.sla_deadline, e.ts + SeveritySla(e.severity))
                                                   : e.ts + SeveritySla(e.severity);
-        const std::vector<SqlValue> row = {
+        const std::string row[kColumns] = {
             e.exposure_key, Ts(e.ts), e.source_tool, e.title, e.description,
             std::string(SeverityName(e.severity)), e.original_severity, e.asset_id, e.asset_type, e.asset_zone,
             Num(e.exploitability_score), std::string(ConsequenceName(e.physical_consequence)), Num(e.ctem_score),
@@ -238,20 +269,17 @@ class PostgresStore final : public Store, public SqlExecutor {
             nlohmann::json(e.cve_ids).dump(), nlohmann::json(e.cwe_ids).dump(), nlohmann::json(e.reference_urls).dump(),
             e.atlas_official_id, e.atlas_official_name,
             e.tool_status ? std::string(ExposureStatusName(*e.tool_status)) : std::string()};
-        sql += first ? "(" : ",(";
+        for (int c = 0; c < kColumns; ++c) AppendArrayElement(arrays[static_cast<size_t>(c)], row[c], first);
         first = false;
-        for (size_t c = 0; c < row.size(); ++c) {
-          sql += (c ? ",$" : "$") + std::to_string(++n);
-          // Casts for the columns whose type PostgreSQL cannot infer from an untyped parameter
-          // inside VALUES.
-          if (c == 1 || c == 18 || c == 22 || c == 23) sql += "::timestamptz";
-          if (c == 10 || c == 12) sql += "::float8";
-          if (c == 24) sql += "::int";
-          if (c >= 26 && c <= 28) sql += "::jsonb";
-        }
-        sql += ")";
-        params.insert(params.end(), row.begin(), row.end());
       }
+      std::vector<SqlValue> params;
+      std::string sources;
+      for (int c = 0; c < kColumns; ++c) {
+        arrays[static_cast<size_t>(c)] += "}";
+        params.emplace_back(std::move(arrays[static_cast<size_t>(c)]));
+        sources += std::string(c ? ", " : "") + "$" + std::to_string(c + 1) + "::" + kTypes[c] + "[]";
+      }
+      sql += "SELECT * FROM unnest(" + sources + ")";
       // Erratum 9: every tool-derived field is refreshed; erratum 2: first seen is kept, last
       // seen only moves forward, the deadline only tightens; status and assignee are workflow.
       sql +=
@@ -464,6 +492,7 @@ class PostgresStore final : public Store, public SqlExecutor {
 
  private:
   std::unique_ptr<pqxx::connection> conn_;
+  bool explain_ = false;
 };
 
 std::string HostOf(const std::string& url) {

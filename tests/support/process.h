@@ -63,6 +63,7 @@ class ServiceProcess {
   }
 
   bool Running() const { return pid_ > 0 && kill(pid_, 0) == 0; }
+  pid_t pid() const { return pid_; }
 
   // SIGTERM and wait; returns the exit status (or -1).
   int Stop() {
