@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   app.add_option("--per-request", per_request, "Findings per POST");
   app.add_option("--connections", connections, "Concurrent HTTP connections");
   CLI11_PARSE(app, argc, argv);
+  ctem_bin = std::filesystem::absolute(ctem_bin).string();  // the services run in a scratch directory
 
   ctem::testing::TempDir dir;
   auto store = ctem::store::OpenStore(store_url);

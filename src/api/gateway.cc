@@ -86,7 +86,7 @@ namespace {
 
 void Reply(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump() + "\n", "application/json");
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", "application/json");
 }
 
 void ReplyError(httplib::Response& res, int status, const std::string& reason) {
@@ -205,7 +205,7 @@ void Gateway::Routes() {
       try {
         const auto ignored = nlohmann::json::parse(body.begin(), body.end());
         (void)ignored;
-      } catch (const nlohmann::json::parse_error& e) {
+      } catch (const nlohmann::json::exception& e) {
         where = std::string(": ") + e.what();
       }
       ReplyError(res, 400, "malformed JSON body" + where);

@@ -121,7 +121,8 @@ CommandArgsPtr AddIngestCommand(CLI::App& app, Context& ctx, int& exit_code) {
       total.Merge(pipeline::IngestDocument(**store, *parser, *bytes, file, pctx, opts));
       if (tty) std::fprintf(stderr, "\n");
     }
-    std::cout << SummaryJson(total).dump() << "\n";
+    // Reasons may quote bytes of a broken document that are not UTF-8; replace them, not throw.
+    std::cout << SummaryJson(total).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     exit_code = total.rejected > 0 ? kExitFailure : kExitOk;
   });
   return args;

@@ -1,8 +1,10 @@
-// Garak LLM probe results in the seed's shape (seed section 4.1, GarakNormaliser).
+// Garak LLM probe results (seed section 4.1, GarakNormaliser): the seed's shape, plus garak's
+// native report.jsonl and hit log (parsers/garak_native.h), auto-detected from content.
 #include <algorithm>
 #include <cctype>
 
 #include "core/exposure_key.h"
+#include "parsers/garak_native.h"
 #include "parsers/json_records.h"
 #include "parsers/scoring.h"
 #include "parsers/seed_parsers.h"
@@ -10,64 +12,81 @@
 namespace ctem::parsers {
 namespace {
 
-constexpr std::string_view kTool = "Garak";
-constexpr std::string_view kLlmAsset = "orbital-domain-llm";
+// One record of the seed's shape: {"probe", "failure_rate", "passed", "description",
+// "suggested_fix"}.
+void ParseSeedRecord(simdjson::dom::object obj, long index, const ParseContext& ctx, ParsedBatch& out) {
+  RecordReader r(obj, index, out.errors);
+  auto probe = r.String("probe", true);
+  const double failure_rate = r.Number("failure_rate", false, 0.0, 1.0).value_or(0.0);
+  (void)r.Bool("passed");  // read for type checking; the seed does not score it
+  const std::string description = r.StringOr("description", "");
+  const std::string fix = r.StringOr("suggested_fix", "");
+  if (!r.ok()) return;
+
+  GarakFinding f;
+  f.probe = *probe;
+  f.failure_rate = failure_rate;
+  f.description = description;
+  f.remediation = fix;
+  out.exposures.push_back(BuildGarakExposure(f, ctx));
+}
 
 class GarakParser final : public SourceParser {
  public:
   std::string_view Name() const override { return "garak"; }
   void Parse(std::string_view document, const ParseContext& ctx, ParsedBatch& out) const override {
+    if (IsGarakNativeDocument(document)) {
+      ParseGarakNative(document, ctx, out, &ParseSeedRecord);
+      return;
+    }
     ForEachJsonRecord(document, Name(), out, [&](simdjson::dom::object obj, long index) {
-      RecordReader r(obj, index, out.errors);
-      auto probe = r.String("probe", true);
-      const double failure_rate = r.Number("failure_rate", false, 0.0, 1.0).value_or(0.0);
-      (void)r.Bool("passed");  // read for type checking; the seed does not score it
-      const std::string description = r.StringOr("description", "");
-      const std::string fix = r.StringOr("suggested_fix", "");
-      if (!r.ok()) return;
-
-      std::string lower = *probe;
-      std::transform(lower.begin(), lower.end(), lower.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      Consequence consequence = Consequence::kDowntime;
-      std::string atlas = "AML.T0051";
-      std::string tm = "TM-10";
-      // Escalation (prompt injection -> prescriptive action) is safety-critical...
-      if (lower.find("escalation") != std::string::npos || lower.find("tool_use") != std::string::npos) {
-        consequence = Consequence::kSafetyLife;
-      }
-      // ...and extraction is IP theft; the seed checks it second, so it wins.
-      if (lower.find("extraction") != std::string::npos ||
-          lower.find("exfiltration") != std::string::npos) {
-        consequence = Consequence::kDataLoss;
-        atlas = "AML.T0044.001";
-        tm = "TM-12";
-      }
-      const Exploitability x = GarakExploitability(failure_rate);
-
-      Exposure e;
-      e.source_tool = std::string(kTool);
-      e.title = "Garak: " + *probe + " \u2014 " + PyPercent0(failure_rate) + " failure rate";
-      e.description = description;
-      e.original_severity = "failure_rate=" + PyFixed2(failure_rate);
-      e.asset_id = std::string(kLlmAsset);
-      e.asset_type = "LLMEndpoint";
-      PlaceInZone(e, "Zone2_Operations", consequence, ConsequencePolicy::kRuleDriven, ctx);
-      e.severity = ComputeCtemSeverity(x, e.physical_consequence);
-      e.exploitability_score = failure_rate;
-      e.ctem_score = WeightedCtemScore(failure_rate, e.physical_consequence);
-      e.atlas_technique = atlas;
-      e.threat_model_ref = tm;
-      e.remediation_guidance = fix;
-      // Erratum 1: the title embeds the measured rate, so the key uses the probe instead.
-      e.exposure_key = GenerateExposureKey(kTool, *probe, kLlmAsset);
-      StampTimes(e, ctx);
-      out.exposures.push_back(std::move(e));
+      ParseSeedRecord(obj, index, ctx, out);
     });
   }
 };
 
 }  // namespace
+
+Exposure BuildGarakExposure(const GarakFinding& finding, const ParseContext& ctx) {
+  std::string lower = finding.probe;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  Consequence consequence = Consequence::kDowntime;
+  std::string atlas = "AML.T0051";
+  std::string tm = "TM-10";
+  // Escalation (prompt injection -> prescriptive action) is safety-critical...
+  if (lower.find("escalation") != std::string::npos || lower.find("tool_use") != std::string::npos) {
+    consequence = Consequence::kSafetyLife;
+  }
+  // ...and extraction is IP theft; the seed checks it second, so it wins.
+  if (lower.find("extraction") != std::string::npos || lower.find("exfiltration") != std::string::npos) {
+    consequence = Consequence::kDataLoss;
+    atlas = "AML.T0044.001";
+    tm = "TM-12";
+  }
+  const double rate = finding.failure_rate;
+  const Exploitability x = GarakExploitability(rate);
+
+  Exposure e;
+  e.source_tool = std::string(kGarakTool);
+  e.title = "Garak: " + finding.probe + " \u2014 " + PyPercent0(rate) + " failure rate";
+  e.description = finding.description;
+  e.original_severity = "failure_rate=" + PyFixed2(rate);
+  e.asset_id = finding.asset;
+  e.asset_type = "LLMEndpoint";
+  PlaceInZone(e, "Zone2_Operations", consequence, ConsequencePolicy::kRuleDriven, ctx);
+  e.severity = ComputeCtemSeverity(x, e.physical_consequence);
+  e.exploitability_score = rate;
+  e.ctem_score = WeightedCtemScore(rate, e.physical_consequence);
+  e.atlas_technique = atlas;
+  e.threat_model_ref = tm;
+  e.remediation_guidance = finding.remediation;
+  e.reference_urls = finding.reference_urls;
+  // Erratum 1: the title embeds the measured rate, so the key uses the probe instead.
+  e.exposure_key = GenerateExposureKey(kGarakTool, finding.probe, finding.asset);
+  StampTimes(e, ctx);
+  return e;
+}
 
 Exploitability GarakExploitability(double failure_rate) {
   if (failure_rate > 0.5) return Exploitability::kHigh;

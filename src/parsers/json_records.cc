@@ -13,7 +13,8 @@ std::string DescribeMalformed(std::string_view document, simdjson::error_code co
   try {
     const auto parsed = nlohmann::json::parse(document.begin(), document.end());
     (void)parsed;
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error for syntax, out_of_range for numbers like 1e999: either way, a message.
     return std::string("malformed JSON: ") + e.what();
   }
   return std::string("malformed JSON: ") + simdjson::error_message(code);

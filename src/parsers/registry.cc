@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "parsers/burp.h"
+#include "parsers/custom.h"
 #include "parsers/parser.h"
 #include "parsers/seed_parsers.h"
 
@@ -24,6 +26,8 @@ struct Registry {
     parsers.push_back(MakeArtParser());
     parsers.push_back(MakeValidationParser());
     parsers.push_back(MakeRemediationParser());
+    parsers.push_back(MakeBurpParser());
+    parsers.push_back(MakeCustomParser());
     aliases = {{"art", "ibm_art"}, {"ibm-art", "ibm_art"}, {"red_team", "validation"}};
   }
 };

@@ -1,5 +1,7 @@
 #include "parsers/scoring.h"
 
+#include "parsers/atlas.h"
+
 namespace ctem::parsers {
 
 void PlaceInZone(Exposure& e, std::string_view rule_zone, Consequence rule_consequence,
@@ -22,6 +24,12 @@ void StampTimes(Exposure& e, const ParseContext& ctx) {
   e.ts = ctx.now;
   e.tenant_id = ctx.tenant_id;
   e.sla_deadline = ctx.now + SeveritySla(e.severity);
+  // The official ATLAS technique the seed's ID stands for; atlas_technique stays the seed's.
+  if (!e.atlas_technique.empty()) {
+    const AtlasMapping atlas = MapSeedTechnique(e.atlas_technique, e.source_tool);
+    e.atlas_official_id = atlas.official_id;
+    e.atlas_official_name = atlas.official_name;
+  }
 }
 
 }  // namespace ctem::parsers

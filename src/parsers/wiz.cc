@@ -1,4 +1,11 @@
-// Wiz CSPM findings in the seed's shape (seed section 4.1, WizNormaliser).
+// Wiz CSPM findings (seed section 4.1, WizNormaliser): the seed's shape, and the entry point
+// that recognises Wiz's native formats from the content (docs/formats/wiz.md):
+//  - JSON whose root object has a "result" object: a `wizcli` scan (wiz_json.cc);
+//  - other JSON (object, array, gateway payload, JSON Lines): one finding per record, each
+//    either an automation-rule webhook body (has an "issue" object beside "trigger",
+//    "resource" or "control"; wiz_json.cc) or the seed's shape (below);
+//  - anything else whose first CSV record is a Wiz export header: the Issues CSV or the
+//    vulnerability-findings CSV (wiz_csv.cc).
 #include <algorithm>
 #include <cctype>
 
@@ -6,11 +13,10 @@
 #include "parsers/json_records.h"
 #include "parsers/scoring.h"
 #include "parsers/seed_parsers.h"
+#include "parsers/wiz_native.h"
 
 namespace ctem::parsers {
 namespace {
-
-constexpr std::string_view kTool = "Wiz";
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -69,18 +75,26 @@ bool NormaliseWizFinding(RecordReader& r, const ParseContext& ctx, Exposure& e) 
   }
   if (!r.ok()) return false;
 
-  e.source_tool = std::string(kTool);
   e.title = *title;
   e.asset_id = *asset;
-  PlaceInZone(e, zone, StaticZoneConsequence(zone), ConsequencePolicy::kZoneDriven, ctx);
+  wiz::Score(e, zone, ctx);
+  return true;
+}
+
+namespace wiz {
+
+void Score(Exposure& e, std::string_view rule_zone, const ParseContext& ctx) {
+  e.source_tool = std::string(kTool);
+  PlaceInZone(e, rule_zone, StaticZoneConsequence(rule_zone), ConsequencePolicy::kZoneDriven, ctx);
   const Exploitability x = WizExploitability(e.original_severity);
   e.severity = ComputeCtemSeverity(x, e.physical_consequence);
   e.exploitability_score = ExploitabilityScore(x);
   e.ctem_score = WizCtemScore(x, e.physical_consequence);
   e.exposure_key = GenerateExposureKey(kTool, e.title, e.asset_id);
   StampTimes(e, ctx);
-  return true;
 }
+
+}  // namespace wiz
 
 namespace {
 
@@ -88,9 +102,49 @@ class WizParser final : public SourceParser {
  public:
   std::string_view Name() const override { return "wiz"; }
   void Parse(std::string_view document, const ParseContext& ctx, ParsedBatch& out) const override {
+    if (document.starts_with("\xEF\xBB\xBF")) document.remove_prefix(3);  // a UTF-8 byte-order mark
+    const size_t first = document.find_first_not_of(" \t\r\n");
+    const bool json = first != std::string_view::npos && (document[first] == '{' || document[first] == '[');
+    if (!json) {
+      if (wiz::ParseCsv(document, ctx, out)) return;
+      const size_t before = out.errors.size();
+      ParseRecords(document, ctx, out);  // not CSV either: report it as JSON would be
+      for (size_t i = before; i < out.errors.size(); ++i) {
+        if (out.errors[i].record_index != -1) continue;
+        out.errors[i].reason +=
+            "; nor is it a Wiz CSV export (its first line must be a header with the column "
+            "'Title' (Issues export) or 'Name' with 'DetailedName', 'FindingStatus' or 'VendorSeverity' "
+            "(vulnerability-findings export))";
+      }
+      return;
+    }
+    if (document[first] == '{') {
+      simdjson::dom::parser parser;
+      const simdjson::padded_string padded(document);
+      simdjson::dom::object root;
+      if (parser.parse(padded).get_object().get(root) == simdjson::SUCCESS && wiz::IsWizCliDocument(root)) {
+        wiz::ParseWizCli(root, ctx, out);
+        return;
+      }
+    }
+    ParseRecords(document, ctx, out);
+  }
+
+ private:
+  // One finding per JSON record: a webhook body or the seed's shape.
+  void ParseRecords(std::string_view document, const ParseContext& ctx, ParsedBatch& out) const {
     ForEachJsonRecord(document, Name(), out, [&](simdjson::dom::object obj, long index) {
-      RecordReader r(obj, index, out.errors);
       Exposure e;
+      if (wiz::IsWebhookBody(obj)) {
+        wiz::FieldError err;
+        if (wiz::NormaliseWebhook(obj, ctx, e, err)) {
+          out.exposures.push_back(std::move(e));
+        } else {
+          out.errors.push_back({index, err.field, err.reason});
+        }
+        return;
+      }
+      RecordReader r(obj, index, out.errors);
       if (NormaliseWizFinding(r, ctx, e)) out.exposures.push_back(std::move(e));
     });
   }
