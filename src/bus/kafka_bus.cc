@@ -741,34 +741,39 @@ class KafkaBus final : public Bus {
       std::this_thread::sleep_for(milliseconds(100));
     }
 
-    // Committed offsets of the group.
-    RdPtr<rd_kafka_topic_partition_list_t> parts(
+    // Committed offsets of the group, through a group-less consumer handle's committed():
+    // librdkafka 2.0.2's Admin ListConsumerGroupOffsets cannot parse the "coordinator load in
+    // progress" answer a freshly started broker gives (and has crashed on it), while
+    // committed() retries that case by itself until the timeout.
+    RdPtr<rd_kafka_topic_partition_list_t> committed_list(
         rd_kafka_topic_partition_list_new(static_cast<int>(out.size())));
     for (const PartitionLag& l : out)
-      rd_kafka_topic_partition_list_add(parts.get(), l.topic.c_str(), l.partition);
-    rd_kafka_ListConsumerGroupOffsets_t* request =
-        rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), parts.get());
-    RdPtr<rd_kafka_queue_t> queue(rd_kafka_queue_new(admin_.get()));
-    auto options = AdminOptions(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, false);
-    if (!options) {
-      rd_kafka_ListConsumerGroupOffsets_destroy(request);
-      return Fail(options.error());
+      rd_kafka_topic_partition_list_add(committed_list.get(), l.topic.c_str(), l.partition);
+    {
+      char errstr[512];
+      rd_kafka_conf_t* conf = rd_kafka_conf_new();
+      if (rd_kafka_conf_set(conf, "bootstrap.servers", settings_->brokers.c_str(), errstr, sizeof(errstr)) !=
+              RD_KAFKA_CONF_OK ||
+          rd_kafka_conf_set(conf, "group.id", group.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK ||
+          rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK ||
+          rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
+        rd_kafka_conf_destroy(conf);
+        return Fail(Error::InvalidArgument(std::string("Kafka consumer settings: ") + errstr));
+      }
+      rd_kafka_t* reader = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+      if (reader == nullptr) {
+        rd_kafka_conf_destroy(conf);
+        return Fail(Error::Unavailable(std::string("Kafka consumer: ") + errstr));
+      }
+      const rd_kafka_resp_err_t cerr = rd_kafka_committed(
+          reader, committed_list.get(), std::max(RemainingMs(DeadlineAfter(settings_->options.request_timeout)), 1));
+      rd_kafka_destroy(reader);
+      if (cerr != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return Fail(Error::Unavailable(Unreachable(*settings_, "listing the offsets of consumer group " + group,
+                                                   rd_kafka_err2str(cerr), "")));
+      }
     }
-    rd_kafka_ListConsumerGroupOffsets(admin_.get(), &request, 1, options->get(), queue.get());
-    rd_kafka_ListConsumerGroupOffsets_destroy(request);
-    auto event = WaitAdmin(queue.get(), "listing the offsets of consumer group " + group);
-    if (!event) return Fail(event.error());
-    size_t n = 0;
-    const rd_kafka_group_result_t** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
-        rd_kafka_event_ListConsumerGroupOffsets_result(event->get()), &n);
-    if (n != 1)
-      return Fail(
-          Error::Internal("Kafka ListConsumerGroupOffsets returned " + std::to_string(n) + " groups"));
-    if (const rd_kafka_error_t* gerr = rd_kafka_group_result_error(groups[0]); gerr != nullptr) {
-      return Fail(Error::Unavailable(Unreachable(*settings_, "listing the offsets of consumer group " + group,
-                                                 rd_kafka_error_string(gerr), "")));
-    }
-    const rd_kafka_topic_partition_list_t* committed = rd_kafka_group_result_partitions(groups[0]);
+    const rd_kafka_topic_partition_list_t* committed = committed_list.get();
 
     std::map<std::pair<std::string, int32_t>, PartitionLag*> by_tp;
     for (PartitionLag& l : out) by_tp[{l.topic, l.partition}] = &l;
