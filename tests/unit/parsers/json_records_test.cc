@@ -474,3 +474,22 @@ TEST(SourceRegistry, SourceNamesListsEveryParserByCanonicalName) {
 
 }  // namespace
 }  // namespace ctem::parsers
+
+namespace ctem::parsers {
+namespace {
+
+// The fuzzer's find: simdjson refuses 1e400 and nlohmann, asked where the fault is, throws
+// out_of_range rather than parse_error. Every JSON source must turn that into one error.
+TEST(JsonRecords, OutOfRangeNumberIsOneErrorForEveryJsonSource) {
+  for (const char* source : {"wiz", "snyk", "garak", "ibm_art", "custom", "validation", "remediation"}) {
+    ParsedBatch out;
+    const SourceParser* parser = FindParser(source);
+    ASSERT_NE(parser, nullptr) << source;
+    parser->Parse("[1e400]", ParseContext{}, out);
+    EXPECT_TRUE(out.exposures.empty()) << source;
+    EXPECT_FALSE(out.errors.empty()) << source;
+  }
+}
+
+}  // namespace
+}  // namespace ctem::parsers
