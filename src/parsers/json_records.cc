@@ -20,6 +20,24 @@ std::string DescribeMalformed(std::string_view document, simdjson::error_code co
   return std::string("malformed JSON: ") + simdjson::error_message(code);
 }
 
+void EachArrayRecord(simdjson::dom::array arr, ParsedBatch& out,
+                     const std::function<void(simdjson::dom::object, long)>& each) {
+  long index = 0;
+  for (simdjson::dom::element el : arr) {
+    ++out.received;
+    simdjson::dom::object obj;
+    if (el.get_object().get(obj) != simdjson::SUCCESS) {
+      out.errors.push_back({index, "", std::string("expected a JSON object, got ") +
+                                           std::string(JsonTypeName(el.type()))});
+    } else {
+      each(obj, index);
+    }
+    ++index;
+  }
+}
+
+}  // namespace
+
 bool LooksLikeJsonLines(std::string_view document) {
   // More than one non-empty line, each starting with '{'.
   size_t lines = 0;
@@ -38,24 +56,6 @@ bool LooksLikeJsonLines(std::string_view document) {
   }
   return lines > 1;
 }
-
-void EachArrayRecord(simdjson::dom::array arr, ParsedBatch& out,
-                     const std::function<void(simdjson::dom::object, long)>& each) {
-  long index = 0;
-  for (simdjson::dom::element el : arr) {
-    ++out.received;
-    simdjson::dom::object obj;
-    if (el.get_object().get(obj) != simdjson::SUCCESS) {
-      out.errors.push_back({index, "", std::string("expected a JSON object, got ") +
-                                           std::string(JsonTypeName(el.type()))});
-    } else {
-      each(obj, index);
-    }
-    ++index;
-  }
-}
-
-}  // namespace
 
 std::string_view JsonTypeName(simdjson::dom::element_type t) {
   switch (t) {

@@ -54,6 +54,9 @@ class RecordReader {
   bool ok_ = true;
 };
 
+// True when `document` is JSON Lines: more than one non-empty line, each starting with '{'.
+bool LooksLikeJsonLines(std::string_view document);
+
 // Name of a JSON element's type, for messages ("number", "string", ...).
 std::string_view JsonTypeName(simdjson::dom::element_type t);
 

@@ -97,31 +97,10 @@ std::string Item(const std::string& path, size_t i) {
 }
 
 int SeverityRankOf(std::string_view upper) {
-  if (upper == "CRITICAL") return 4;
-  if (upper == "HIGH") return 3;
-  if (upper == "MEDIUM") return 2;
-  if (upper == "LOW") return 1;
-  return 0;
+  const auto severity = ParseSeverity(upper);
+  return severity ? SeverityRank(*severity) : 0;
 }
 
-bool LooksLikeJsonLines(std::string_view document) {
-  // More than one non-empty line, each starting with '{' (as json_records.cc decides).
-  size_t lines = 0;
-  size_t pos = 0;
-  while (pos < document.size()) {
-    size_t end = document.find('\n', pos);
-    if (end == std::string_view::npos) end = document.size();
-    std::string_view line = document.substr(pos, end - pos);
-    size_t b = 0;
-    while (b < line.size() && std::isspace(static_cast<unsigned char>(line[b]))) ++b;
-    if (b < line.size()) {
-      if (line[b] != '{') return false;
-      ++lines;
-    }
-    pos = end + 1;
-  }
-  return lines > 1;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Recovering the complete part of a malformed JSON document.
