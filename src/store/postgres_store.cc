@@ -113,7 +113,7 @@ constexpr const char* kExposureColumns =
     "attack_technique, threat_model_ref, status, assigned_to, sla_deadline, remediation_guidance, "
     "evidence_url, tenant_id, created_at, updated_at, zone_source, escalation_level, sla_breached, "
     "redetection_count, last_redetected_at, cve_ids::text, cwe_ids::text, reference_urls::text, "
-    "atlas_official_id, atlas_official_name, tool_status";
+    "atlas_official_id, atlas_official_name, tool_status, no_longer_seen_at";
 
 StoredExposure ReadExposure(const SqlRow& r) {
   StoredExposure s;
@@ -154,6 +154,7 @@ StoredExposure ReadExposure(const SqlRow& r) {
   e.atlas_official_id = AsText(r[33]);
   e.atlas_official_name = AsText(r[34]);
   if (auto ts = ParseExposureStatus(AsText(r[35]))) e.tool_status = *ts;
+  s.no_longer_seen_at = AsTimestamp(r[36]);
   return s;
 }
 
@@ -305,7 +306,8 @@ class PostgresStore final : public Store, public SqlExecutor {
           "redetection_count = cur.redetection_count + CASE WHEN cur.status IN ('Verified', 'Closed') AND "
           "EXCLUDED.tool_status NOT IN ('Verified', 'Closed') THEN 1 ELSE 0 END, "
           "last_redetected_at = CASE WHEN cur.status IN ('Verified', 'Closed') AND "
-          "EXCLUDED.tool_status NOT IN ('Verified', 'Closed') THEN EXCLUDED.ts ELSE cur.last_redetected_at END "
+          "EXCLUDED.tool_status NOT IN ('Verified', 'Closed') THEN EXCLUDED.ts ELSE cur.last_redetected_at "
+          "END, no_longer_seen_at = NULL "
           "RETURNING (xmax = 0) AS inserted, status, exposure_key, tenant_id, title, asset_id, severity, "
           "source_tool, ts, tool_status";
       pqxx::result r = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
@@ -400,6 +402,30 @@ class PostgresStore final : public Store, public SqlExecutor {
       }
       tx.commit();
       return summary;
+    });
+  }
+
+  Result<size_t> MarkNoLongerSeen(std::string_view tenant_id, std::span<const std::string> exposure_keys,
+                                  Timestamp now) override {
+    return Guard("mark no longer seen", [&]() -> Result<size_t> {
+      if (exposure_keys.empty()) return size_t{0};
+      // One statement whatever the number of keys: they travel as one array parameter. A key
+      // given twice still matches its row once.
+      std::string keys = "{";
+      bool first = true;
+      for (const std::string& k : exposure_keys) {
+        AppendArrayElement(keys, k, first);
+        first = false;
+      }
+      keys += "}";
+      pqxx::work tx(*conn_);
+      const pqxx::result r = tx.exec_params(
+          "UPDATE ctem_exposures SET updated_at = CASE WHEN no_longer_seen_at IS NULL THEN $1::timestamptz "
+          "ELSE updated_at END, no_longer_seen_at = COALESCE(no_longer_seen_at, $1::timestamptz) "
+          "WHERE tenant_id = $2 AND exposure_key = ANY($3::text[])",
+          Ts(now), std::string(tenant_id), keys);
+      tx.commit();
+      return static_cast<size_t>(r.affected_rows());
     });
   }
 

@@ -75,7 +75,7 @@ constexpr const char* kExposureColumns =
     "attack_technique, threat_model_ref, status, assigned_to, sla_deadline, remediation_guidance, "
     "evidence_url, tenant_id, created_at, updated_at, zone_source, escalation_level, sla_breached, "
     "redetection_count, last_redetected_at, cve_ids, cwe_ids, reference_urls, atlas_official_id, "
-    "atlas_official_name, tool_status";
+    "atlas_official_name, tool_status, no_longer_seen_at";
 
 StoredExposure ReadExposure(SQLite::Statement& q) {
   StoredExposure s;
@@ -116,6 +116,7 @@ StoredExposure ReadExposure(SQLite::Statement& q) {
   e.atlas_official_id = q.getColumn(33).getString();
   e.atlas_official_name = q.getColumn(34).getString();
   if (auto ts = ParseExposureStatus(q.getColumn(35).getString())) e.tool_status = *ts;
+  s.no_longer_seen_at = ColOptTs(q.getColumn(36));
   return s;
 }
 
@@ -243,8 +244,8 @@ class SqliteStore final : public Store {
           "threat_model_ref = ?, remediation_guidance = ?, evidence_url = ?, sla_deadline = ?, "
           "updated_at = ?, severity_rank = ?, zone_source = ?, cve_ids = ?, cwe_ids = ?, reference_urls = ?, "
           "atlas_official_id = ?, atlas_official_name = ?, tool_status = ?, status = ?, "
-          "redetection_count = redetection_count + ?, last_redetected_at = COALESCE(?, last_redetected_at) "
-          "WHERE id = ?");
+          "redetection_count = redetection_count + ?, last_redetected_at = COALESCE(?, last_redetected_at), "
+          "no_longer_seen_at = NULL WHERE id = ?");
       SQLite::Statement outbox(*db_,
                                "INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, "
                                "alert_title, payload) VALUES (?, ?, ?, ?, ?, ?)");
@@ -470,6 +471,40 @@ class SqliteStore final : public Store {
       }
       tx.commit();
       return summary;
+    });
+  }
+
+  Result<size_t> MarkNoLongerSeen(std::string_view tenant_id, std::span<const std::string> exposure_keys,
+                                  Timestamp now) override {
+    return Guard("mark no longer seen", [&]() -> Result<size_t> {
+      if (exposure_keys.empty()) return size_t{0};
+      // A key given twice is one row; each chunk's statement touches each of its rows once.
+      std::vector<std::string> keys(exposure_keys.begin(), exposure_keys.end());
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      const std::string now_text = Ts(now);
+      // Well below SQLite's default limit of 32,766 bound parameters per statement.
+      constexpr size_t kChunk = 500;
+      size_t marked = 0;
+      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      for (size_t begin = 0; begin < keys.size(); begin += kChunk) {
+        const size_t end = std::min(keys.size(), begin + kChunk);
+        std::string sql =
+            "UPDATE ctem_exposures SET updated_at = CASE WHEN no_longer_seen_at IS NULL THEN ? "
+            "ELSE updated_at END, no_longer_seen_at = COALESCE(no_longer_seen_at, ?) "
+            "WHERE tenant_id = ? AND exposure_key IN (";
+        for (size_t i = begin; i < end; ++i) sql += i == begin ? "?" : ",?";
+        sql += ")";
+        SQLite::Statement update(*db_, sql);
+        int p = 1;
+        update.bind(p++, now_text);
+        update.bind(p++, now_text);
+        update.bind(p++, std::string(tenant_id));
+        for (size_t i = begin; i < end; ++i) update.bind(p++, keys[i]);
+        marked += static_cast<size_t>(update.exec());
+      }
+      tx.commit();
+      return marked;
     });
   }
 

@@ -9,7 +9,19 @@
 //  * workflow fields are kept: status (Verified/Closed are never reopened), assigned_to;
 //    the SLA deadline only tightens: min(old, created_at + SLA(new severity));
 //  * a Verified/Closed exposure seen again counts a re-detection and queues a regression
-//    alert in the outbox, in the same transaction.
+//    alert in the outbox, in the same transaction;
+//  * a repeat clears `no_longer_seen_at`: an exposure the tool reports again is seen.
+//
+// Contract of MarkNoLongerSeen (a tool reporting exposures gone, e.g. Snyk's removedIssues):
+//  * one transaction per call; only the given tenant's rows with those keys are touched;
+//  * `no_longer_seen_at` is set to `now` unless already set (the first report of the
+//    disappearance stands; re-applying the same call changes nothing), and `updated_at` moves
+//    to `now` for a row newly marked;
+//  * status, SLA and every other column stay: the engine does not close an exposure because
+//    a tool stopped reporting it;
+//  * the result is the number of the tenant's rows the keys name, all marked afterwards,
+//    including rows already marked: a key without a row counts nothing, a key given twice
+//    counts once.
 //
 // Thread-safety: a Store object is used by one thread at a time; open one per thread.
 // Several processes may share one database (SQLite serialises writers with its WAL lock).
@@ -46,6 +58,8 @@ struct StoredExposure {
   bool sla_breached = false;
   int redetection_count = 0;
   std::optional<Timestamp> last_redetected_at;
+  // When the tool reported the exposure gone; empty while it is still reported.
+  std::optional<Timestamp> no_longer_seen_at;
 };
 
 struct ExposureFilter {
@@ -82,6 +96,11 @@ class Store {
   virtual Result<UpsertSummary> UpsertExposures(std::span<const Exposure> batch, Timestamp now) = 0;
   virtual Result<UpsertSummary> UpsertValidations(std::span<const Validation> batch, Timestamp now) = 0;
   virtual Result<UpsertSummary> UpsertRemediations(std::span<const Remediation> batch, Timestamp now) = 0;
+
+  // Marks the tenant's exposures with these keys as no longer seen (contract above); the
+  // number of rows marked.
+  virtual Result<size_t> MarkNoLongerSeen(std::string_view tenant_id,
+                                          std::span<const std::string> exposure_keys, Timestamp now) = 0;
 
   // Exposures ordered by severity rank (highest first), then SLA deadline, then key.
   virtual Result<std::vector<StoredExposure>> ListExposures(const ExposureFilter& filter) = 0;

@@ -6,7 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "core/exposure_key.h"
 #include "store/store.h"
@@ -241,6 +244,126 @@ TEST_P(StoreTest, BatchWithTheSameKeyTwiceStoresOneRow) {
   EXPECT_EQ(r->inserted + r->updated, 2u);
   EXPECT_EQ(*store_->CountExposures("default"), 1u);
   EXPECT_EQ(Get(a).exposure.description, "second sighting");
+}
+
+// Snyk's removedIssues (issue 5): a tool reporting exposures gone marks them, per tenant.
+TEST_P(StoreTest, MarkNoLongerSeenMarksTheTenantsRowsAndKeepsTheFirstReport) {
+  const Timestamp t0 = T("2026-11-01T00:00:00Z");
+  const Exposure gone = MakeExposure("gone", Severity::kHigh, t0);
+  const Exposure stays = MakeExposure("stays", Severity::kHigh, t0);
+  const Exposure other_tenant = MakeExposure("gone", Severity::kHigh, t0, "plant-b");
+  ASSERT_EQ(gone.exposure_key, other_tenant.exposure_key);
+  ASSERT_TRUE(store_->UpsertExposures(std::vector<Exposure>{gone, stays, other_tenant}, t0));
+  EXPECT_FALSE(Get(gone).no_longer_seen_at.has_value());  // a new row is seen
+
+  // A key given twice is one row; a key without a row is not counted.
+  const std::vector<std::string> keys = {gone.exposure_key, gone.exposure_key, "0000000000000000"};
+  auto marked = store_->MarkNoLongerSeen("default", keys, t0 + days(2));
+  ASSERT_TRUE(marked.has_value()) << marked.error().message;
+  EXPECT_EQ(*marked, 1u);
+  StoredExposure s = Get(gone);
+  EXPECT_EQ(s.no_longer_seen_at, t0 + days(2));
+  EXPECT_EQ(s.updated_at, t0 + days(2));
+  EXPECT_EQ(s.exposure.status, ExposureStatus::kOpen);  // workflow untouched
+  EXPECT_EQ(s.exposure.ts, t0);                         // last seen untouched
+  EXPECT_EQ(s.exposure.sla_deadline, gone.sla_deadline);
+  EXPECT_FALSE(Get(stays).no_longer_seen_at.has_value());
+  EXPECT_FALSE(Get(other_tenant).no_longer_seen_at.has_value());  // tenants never touch each other
+  EXPECT_EQ(*store_->CountExposures("default"), 2u);
+
+  // Reported gone again: still marked (counted), the first report's time stands.
+  marked = store_->MarkNoLongerSeen("default", std::vector<std::string>{gone.exposure_key}, t0 + days(5));
+  ASSERT_TRUE(marked.has_value());
+  EXPECT_EQ(*marked, 1u);
+  s = Get(gone);
+  EXPECT_EQ(s.no_longer_seen_at, t0 + days(2));
+  EXPECT_EQ(s.updated_at, t0 + days(2));
+
+  // ListExposures reads the column as GetExposure does.
+  ExposureFilter filter;
+  auto rows = store_->ListExposures(filter);
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 2u);
+  for (const StoredExposure& row : *rows) {
+    EXPECT_EQ(row.no_longer_seen_at.has_value(), row.exposure.exposure_key == gone.exposure_key);
+  }
+  EXPECT_EQ(*store_->MarkNoLongerSeen("default", std::vector<std::string>{}, t0), 0u);
+  EXPECT_EQ(*store_->MarkNoLongerSeen("plant-c", keys, t0), 0u);
+}
+
+TEST_P(StoreTest, SeenAgainClearsNoLongerSeen) {
+  const Timestamp t0 = T("2026-11-01T00:00:00Z");
+  const Exposure e = MakeExposure("comes back", Severity::kMedium, t0);
+  ASSERT_TRUE(store_->UpsertExposures({&e, 1}, t0));
+  ASSERT_TRUE(store_->MarkNoLongerSeen("default", std::vector<std::string>{e.exposure_key}, t0 + days(1)));
+  ASSERT_TRUE(Get(e).no_longer_seen_at.has_value());
+  Exposure again = e;
+  again.ts = t0 + days(3);
+  auto r = store_->UpsertExposures({&again, 1}, again.ts);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->updated, 1u);
+  EXPECT_FALSE(Get(e).no_longer_seen_at.has_value());
+  // And it can be reported gone again, at the new time.
+  ASSERT_TRUE(store_->MarkNoLongerSeen("default", std::vector<std::string>{e.exposure_key}, t0 + days(4)));
+  EXPECT_EQ(Get(e).no_longer_seen_at, t0 + days(4));
+}
+
+TEST_P(StoreTest, MarkNoLongerSeenTakesManyKeysInOneCall) {
+  const Timestamp t0 = T("2026-11-01T00:00:00Z");
+  std::vector<Exposure> batch;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1500; ++i) {
+    Exposure e = MakeExposure("finding " + std::to_string(i), Severity::kLow, t0);
+    keys.push_back(e.exposure_key);
+    if (i % 2 == 0) batch.push_back(std::move(e));  // every other key has a row
+  }
+  ASSERT_TRUE(store_->UpsertExposures(batch, t0));
+  auto marked = store_->MarkNoLongerSeen("default", keys, t0 + hours(1));
+  ASSERT_TRUE(marked.has_value()) << marked.error().message;
+  EXPECT_EQ(*marked, 750u);
+  EXPECT_EQ(Get(batch.front()).no_longer_seen_at, t0 + hours(1));
+  EXPECT_EQ(Get(batch.back()).no_longer_seen_at, t0 + hours(1));
+}
+
+TEST_P(StoreTest, FailedMarkLeavesStoreAsItWas) {
+  const Timestamp t0 = T("2026-11-01T00:00:00Z");
+  std::vector<Exposure> batch;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1200; ++i) {
+    batch.push_back(MakeExposure("row " + std::to_string(i), Severity::kLow, t0));
+    keys.push_back(batch.back().exposure_key);
+  }
+  ASSERT_TRUE(store_->UpsertExposures(batch, t0));
+  // The greatest key fails: on SQLite that is the last chunk of the keys, after the others
+  // were updated inside the transaction.
+  const std::string boom = *std::max_element(keys.begin(), keys.end());
+  if (Postgres()) {
+    Exec("CREATE FUNCTION fail_on_boom() RETURNS trigger AS $$ BEGIN IF NEW.exposure_key = '" + boom +
+         "' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+    Exec(
+        "CREATE TRIGGER fail_on_boom BEFORE UPDATE ON ctem_exposures FOR EACH ROW EXECUTE FUNCTION "
+        "fail_on_boom()");
+  } else {
+    Exec("CREATE TRIGGER fail_on_boom BEFORE UPDATE ON ctem_exposures WHEN NEW.exposure_key = '" + boom +
+         "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
+  auto marked = store_->MarkNoLongerSeen("default", keys, t0 + hours(1));
+  ASSERT_FALSE(marked.has_value());
+  EXPECT_NE(marked.error().message.find("injected failure"), std::string::npos) << marked.error().message;
+  auto rows = store_->ListExposures(ExposureFilter{});
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 1200u);
+  for (const StoredExposure& row : *rows) {
+    EXPECT_FALSE(row.no_longer_seen_at.has_value()) << row.exposure.title;
+  }
+}
+
+TEST_P(StoreTest, MigrationThreeAddsTheNoLongerSeenColumn) {
+  auto version = store_->SchemaVersion();
+  ASSERT_TRUE(version.has_value());
+  EXPECT_GE(*version, 3);
+  auto rows = store_->Sql().Query("SELECT COUNT(no_longer_seen_at) FROM ctem_exposures", {});
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
 }
 
 TEST(OpenStore, RejectsUnknownUrlWithTheValidForms) {
