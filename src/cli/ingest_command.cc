@@ -40,8 +40,10 @@ nlohmann::ordered_json SummaryJson(const pipeline::IngestSummary& s) {
     j["reason"] = e.reason;
     errors.push_back(std::move(j));
   }
-  nlohmann::ordered_json out = {{"received", s.received}, {"inserted", s.inserted}, {"updated", s.updated},
-                                {"rejected", s.rejected}, {"regressions", s.regressions}, {"errors", errors}};
+  nlohmann::ordered_json out = {
+      {"received", s.received}, {"inserted", s.inserted},       {"updated", s.updated},
+      {"rejected", s.rejected}, {"regressions", s.regressions}, {"no_longer_seen", s.no_longer_seen},
+      {"errors", errors}};
   if (s.errors.size() > kMaxErrorsShown) out["errors_not_shown"] = s.errors.size() - kMaxErrorsShown;
   return out;
 }
@@ -67,8 +69,10 @@ CommandArgsPtr AddIngestCommand(CLI::App& app, Context& ctx, int& exit_code) {
                                   "or JSON Lines")
       ->required();
   cmd->footer(
-      "Prints {\"received\":N,\"inserted\":N,\"updated\":N,\"rejected\":N,\"errors\":[...]} and exits 1 when "
-      "any record was rejected.\n\nExample:\n  ctem ingest --source wiz wiz-findings.json\n"
+      "Prints {\"received\":N,\"inserted\":N,\"updated\":N,\"rejected\":N,\"regressions\":N,"
+      "\"no_longer_seen\":N,\"errors\":[...]} and exits 1 when any record was rejected. no_longer_seen "
+      "counts stored exposures the document reports gone (Snyk's removedIssues).\n\nExample:\n"
+      "  ctem ingest --source wiz wiz-findings.json\n"
       "  ctem --tenant plant-a ingest --source garak garak-results.json");
   cmd->callback([&ctx, &exit_code, a]() {
     const std::string& source = a->source;

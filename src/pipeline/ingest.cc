@@ -36,6 +36,7 @@ void IngestSummary::Merge(const IngestSummary& other) {
   updated += other.updated;
   rejected += other.rejected;
   regressions += other.regressions;
+  no_longer_seen += other.no_longer_seen;
   errors.insert(errors.end(), other.errors.begin(), other.errors.end());
 }
 
@@ -61,6 +62,19 @@ IngestSummary IngestDocument(store::Store& store, const parsers::SourceParser& p
                  [&](std::span<const Validation> b) { return store.UpsertValidations(b, ctx.now); });
   StoreInBatches(parsed.remediations, batch_size, file, done, total, options, summary,
                  [&](std::span<const Remediation> b) { return store.UpsertRemediations(b, ctx.now); });
+  // After the upserts: the parser already dropped a key that is both new and gone in this
+  // document, so the order only matters against earlier documents.
+  if (!parsed.no_longer_seen.empty()) {
+    auto marked = store.MarkNoLongerSeen(ctx.tenant_id, parsed.no_longer_seen, ctx.now);
+    if (marked) {
+      summary.no_longer_seen += *marked;
+    } else {
+      summary.rejected += parsed.no_longer_seen.size();
+      summary.errors.push_back({std::string(file), -1, "",
+                                "store refused to mark " + std::to_string(parsed.no_longer_seen.size()) +
+                                    " exposures no longer seen: " + marked.error().message});
+    }
+  }
   return summary;
 }
 

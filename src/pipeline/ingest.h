@@ -33,6 +33,7 @@ struct IngestSummary {
   size_t updated = 0;
   size_t rejected = 0;
   size_t regressions = 0;
+  size_t no_longer_seen = 0;  // stored exposures the tool reported gone (Store::MarkNoLongerSeen)
   std::vector<RejectedRecord> errors;
 
   void Merge(const IngestSummary& other);
@@ -44,8 +45,9 @@ struct IngestOptions {
   std::function<void(size_t, size_t)> progress;
 };
 
-// Parses `document` with `parser` and stores what it yields. `file` names the document in
-// error reports.
+// Parses `document` with `parser` and stores what it yields; then marks the exposures the
+// document reports gone (ParsedBatch::no_longer_seen, for ctx.tenant_id) as no longer seen.
+// `file` names the document in error reports.
 IngestSummary IngestDocument(store::Store& store, const parsers::SourceParser& parser,
                              std::string_view document, std::string_view file,
                              const parsers::ParseContext& ctx, const IngestOptions& options = {});

@@ -47,6 +47,7 @@ Json ExposureToJson(const store::StoredExposure& s) {
       {"atlas_official_name", e.atlas_official_name},
       {"atlas_nonstandard", !e.atlas_technique.empty() && e.atlas_official_id != e.atlas_technique},
       {"tool_status", e.tool_status ? Json(ExposureStatusName(*e.tool_status)) : Json(nullptr)},
+      {"no_longer_seen_at", OptTs(s.no_longer_seen_at)},
   };
 }
 

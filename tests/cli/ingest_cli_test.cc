@@ -4,8 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 #include <set>
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "support/run_ctem.h"
 
@@ -90,6 +94,92 @@ TEST(IngestCli, BadRecordsAreNamedAndValidOnesStored) {
   EXPECT_EQ(s["errors"][2]["record"], 3);
   auto list = RunCtem(dir, {store, "exposures", "list"});
   EXPECT_EQ(json::parse(list.out).size(), 2u);
+}
+
+// Snyk's project_snapshot webhook lists removedIssues: the exposures they name are marked no
+// longer seen (issue 5). The snapshot is tests/data/snyk/project_snapshot_xmlsec_removed.json,
+// built from the real samples: it removes the one vulnerability of
+// samples/snyk/single_project_one_vuln.json (xmlsec, key 21a0c1adc21b1b3c), removes a
+// jackson-databind issue that was never ingested, and adds jcommander (e1cc4290bdeed4fc).
+TEST(IngestCli, SnykRemovedIssuesMarkExposuresNoLongerSeen) {
+  TempDir dir;
+  const std::string db = dir.File("ctem.db");
+  const std::string store = "--store=sqlite:" + db;
+  const std::string scan = std::string(CTEM_SAMPLES_DIR) + "/snyk/single_project_one_vuln.json";
+  const std::string snapshot = std::string(CTEM_TESTDATA_DIR) + "/snyk/project_snapshot_xmlsec_removed.json";
+  auto exposures = [&]() {
+    std::map<std::string, json> by_key;
+    auto list = RunCtem(dir, {store, "exposures", "list"});
+    EXPECT_EQ(list.exit_code, 0) << list.err;
+    for (const auto& row : json::parse(list.out)) by_key[row["exposure_key"].get<std::string>()] = row;
+    return by_key;
+  };
+  auto column = [&](const std::string& key) {
+    SQLite::Database d(db, SQLite::OPEN_READONLY);
+    SQLite::Statement q(d, "SELECT no_longer_seen_at FROM ctem_exposures WHERE exposure_key = ?");
+    q.bind(1, key);
+    EXPECT_TRUE(q.executeStep()) << key;
+    return q.getColumn(0).isNull() ? std::string("NULL") : q.getColumn(0).getString();
+  };
+
+  auto first = RunCtem(dir, {store, "--now", "2026-11-20T08:00:00Z", "ingest", "--source", "snyk", scan});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_EQ(Summary(first)["inserted"], 1);
+  EXPECT_EQ(Summary(first)["no_longer_seen"], 0);
+  EXPECT_EQ(column("21a0c1adc21b1b3c"), "NULL");
+
+  auto removed =
+      RunCtem(dir, {store, "--now", "2026-11-22T09:15:00Z", "ingest", "--source", "snyk", snapshot});
+  ASSERT_EQ(removed.exit_code, 0) << removed.out << removed.err;
+  const json s = Summary(removed);
+  EXPECT_EQ(s["received"], 1);  // newIssues only; removed issues are not records
+  EXPECT_EQ(s["inserted"], 1);
+  EXPECT_EQ(s["rejected"], 0);
+  EXPECT_EQ(s["no_longer_seen"], 1);  // the jackson-databind issue has no row
+  EXPECT_EQ(column("21a0c1adc21b1b3c"), "2026-11-22T09:15:00.000Z");
+  EXPECT_EQ(column("e1cc4290bdeed4fc"), "NULL");
+  auto rows = exposures();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows["21a0c1adc21b1b3c"]["no_longer_seen_at"], "2026-11-22T09:15:00.000Z");
+  EXPECT_EQ(rows["21a0c1adc21b1b3c"]["status"], "Open");  // reported gone is not verified fixed
+  EXPECT_TRUE(rows["e1cc4290bdeed4fc"]["no_longer_seen_at"].is_null());
+
+  // The same webhook delivered again: still one row marked, and the first report's time stands.
+  auto again = RunCtem(dir, {store, "--now", "2026-11-23T09:15:00Z", "ingest", "--source", "snyk", snapshot});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Summary(again)["inserted"], 0);
+  EXPECT_EQ(Summary(again)["no_longer_seen"], 1);
+  EXPECT_EQ(column("21a0c1adc21b1b3c"), "2026-11-22T09:15:00.000Z");
+
+  // The next scan reports xmlsec again: it is seen, the mark is cleared.
+  auto rescan = RunCtem(dir, {store, "--now", "2026-11-24T08:00:00Z", "ingest", "--source", "snyk", scan});
+  ASSERT_EQ(rescan.exit_code, 0) << rescan.err;
+  EXPECT_EQ(Summary(rescan)["updated"], 1);
+  EXPECT_EQ(column("21a0c1adc21b1b3c"), "NULL");
+  EXPECT_TRUE(exposures()["21a0c1adc21b1b3c"]["no_longer_seen_at"].is_null());
+}
+
+// The same marks through `ctem --tenant`: another tenant's row with the same key is untouched.
+TEST(IngestCli, NoLongerSeenStaysInItsTenant) {
+  TempDir dir;
+  const std::string db = dir.File("ctem.db");
+  const std::string store = "--store=sqlite:" + db;
+  const std::string scan = std::string(CTEM_SAMPLES_DIR) + "/snyk/single_project_one_vuln.json";
+  const std::string snapshot = std::string(CTEM_TESTDATA_DIR) + "/snyk/project_snapshot_xmlsec_removed.json";
+  for (const char* tenant : {"plant-a", "plant-b"}) {
+    ASSERT_EQ(RunCtem(dir, {store, "--tenant", tenant, "ingest", "--source", "snyk", scan}).exit_code, 0);
+  }
+  auto r = RunCtem(dir, {store, "--tenant", "plant-a", "ingest", "--source", "snyk", snapshot});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Summary(r)["no_longer_seen"], 1);
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  SQLite::Statement q(
+      d,
+      "SELECT tenant_id, no_longer_seen_at IS NOT NULL FROM ctem_exposures WHERE exposure_key = "
+      "'21a0c1adc21b1b3c' ORDER BY tenant_id");
+  std::vector<std::pair<std::string, int>> got;
+  while (q.executeStep()) got.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt());
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, int>>{{"plant-a", 1}, {"plant-b", 0}}));
 }
 
 TEST(IngestCli, MalformedJsonNamesTheFileAndPosition) {
