@@ -419,6 +419,10 @@ std::string Gateway::MetricsText() {
   line("ctem_dead_letters_total", "", metrics_.dead_letters);
   out += "# HELP ctem_upserts_total Records upserted into the store.\n# TYPE ctem_upserts_total counter\n";
   line("ctem_upserts_total", "", metrics_.upserts);
+  out +=
+      "# HELP ctem_no_longer_seen_total Stored exposures a tool reported gone (marked no longer seen).\n"
+      "# TYPE ctem_no_longer_seen_total counter\n";
+  line("ctem_no_longer_seen_total", "", metrics_.no_longer_seen);
   out += "# HELP ctem_consumer_lag Messages not yet committed, per consumer group and topic.\n";
   out += "# TYPE ctem_consumer_lag gauge\n";
   for (const auto& [group, topics] :

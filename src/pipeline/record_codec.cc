@@ -102,6 +102,15 @@ std::string EncodeRecord(const Remediation& r) {
   return j.dump();
 }
 
+std::string EncodeRecord(const NoLongerSeen& n) {
+  Json j = {{"record", "no_longer_seen"},
+            {"tenant_id", n.tenant_id},
+            {"source_tool", n.source_tool},
+            {"exposure_key", n.exposure_key},
+            {"ts", FormatTimestamp(n.ts)}};
+  return j.dump();
+}
+
 Result<NormalizedRecord> DecodeRecord(std::string_view text) {
   try {
     const Json j = Json::parse(text);
@@ -178,6 +187,15 @@ Result<NormalizedRecord> DecodeRecord(std::string_view text) {
       r.pull_request_url = j.value("pull_request_url", "");
       r.tenant_id = j.at("tenant_id").get<std::string>();
       return NormalizedRecord(std::move(r));
+    }
+    if (kind == "no_longer_seen") {
+      NoLongerSeen n;
+      n.tenant_id = j.at("tenant_id").get<std::string>();
+      n.source_tool = j.value("source_tool", "");
+      n.exposure_key = j.at("exposure_key").get<std::string>();
+      n.ts = ReqTs(j, "ts");
+      if (n.exposure_key.empty()) throw std::invalid_argument("exposure_key: empty");
+      return NormalizedRecord(std::move(n));
     }
     return Fail(Error::InvalidArgument("unknown record kind '" + kind + "'"));
   } catch (const std::exception& e) {

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <thread>
+#include <utility>
 #include <variant>
 
 #include "parsers/parser.h"
@@ -148,7 +150,14 @@ Result<size_t> Normaliser::RunOnce() {
     for (const auto& r : parsed.remediations) {
       out.push_back({std::string(bus::kNormalizedTopic), r.tenant_id + "/" + r.remediation_id, EncodeRecord(r), {}});
     }
-    produced += parsed.exposures.size() + parsed.validations.size() + parsed.remediations.size();
+    // Keyed like the exposure, so on a partitioned bus the mark stays in order with the
+    // exposure's own records.
+    for (const auto& key : parsed.no_longer_seen) {
+      const NoLongerSeen n{ctx.tenant_id, std::string(parser->Name()), key, ctx.now};
+      out.push_back({std::string(bus::kNormalizedTopic), n.tenant_id + "/" + key, EncodeRecord(n), {}});
+    }
+    produced += parsed.exposures.size() + parsed.validations.size() + parsed.remediations.size() +
+                parsed.no_longer_seen.size();
     for (const auto& err : parsed.errors) {
       out.push_back(DeadLetter(m, "normaliser", err.reason, err.record_index, err.field));
       ++dead;
@@ -203,8 +212,14 @@ Result<size_t> Persister::RunOnce() {
   std::vector<Exposure> exposures;
   std::vector<Validation> validations;
   std::vector<Remediation> remediations;
+  std::vector<NoLongerSeen> gone;
+  // The batch position of the last exposure record per (tenant, key), and of each mark: a mark
+  // is applied after the upserts, so it only counts when no sighting follows it in the batch.
+  std::map<std::pair<std::string, std::string>, size_t> last_sighting;
+  std::vector<size_t> gone_at;
   std::vector<bus::OutgoingMessage> dead;
-  for (const bus::Message& m : *batch) {
+  for (size_t i = 0; i < batch->size(); ++i) {
+    const bus::Message& m = (*batch)[i];
     auto rec = DecodeRecord(m.value);
     if (!rec) {
       dead.push_back(DeadLetter(m, "persister", rec.error().message));
@@ -213,11 +228,25 @@ Result<size_t> Persister::RunOnce() {
     std::visit(
         [&](auto&& r) {
           using T = std::decay_t<decltype(r)>;
-          if constexpr (std::is_same_v<T, Exposure>) exposures.push_back(std::move(r));
+          if constexpr (std::is_same_v<T, Exposure>) {
+            last_sighting[{r.tenant_id, r.exposure_key}] = i;
+            exposures.push_back(std::move(r));
+          }
           if constexpr (std::is_same_v<T, Validation>) validations.push_back(std::move(r));
           if constexpr (std::is_same_v<T, Remediation>) remediations.push_back(std::move(r));
+          if constexpr (std::is_same_v<T, NoLongerSeen>) {
+            gone_at.push_back(i);
+            gone.push_back(std::move(r));
+          }
         },
         std::move(*rec));
+  }
+  // Marks that stand, grouped per (tenant, time) so that one report is one store call.
+  std::map<std::pair<std::string, Timestamp>, std::vector<std::string>> marks;
+  for (size_t g = 0; g < gone.size(); ++g) {
+    const auto seen = last_sighting.find({gone[g].tenant_id, gone[g].exposure_key});
+    if (seen != last_sighting.end() && seen->second > gone_at[g]) continue;  // seen again later
+    marks[{gone[g].tenant_id, gone[g].ts}].push_back(gone[g].exposure_key);
   }
   const Timestamp now = clock_.Now();
   // A store that is down pauses the persister: nothing is committed or dead-lettered, and
@@ -235,6 +264,14 @@ Result<size_t> Persister::RunOnce() {
   if (!remediations.empty()) {
     if (auto r = store_.UpsertRemediations(remediations, now); !r) return fail(r.error());
   }
+  // After the upserts that precede them. Each call is its own transaction; if one fails the
+  // whole batch is read again, and re-applying the upserts and marks gives the same rows.
+  size_t marked = 0;
+  for (const auto& [where, keys] : marks) {
+    auto r = store_.MarkNoLongerSeen(where.first, keys, where.second);
+    if (!r) return fail(r.error());
+    marked += *r;
+  }
   if (!dead.empty()) {
     if (auto st = producer_->Publish(dead, options_.publish_timeout); !st) {
       producer_.reset();
@@ -244,6 +281,7 @@ Result<size_t> Persister::RunOnce() {
   if (auto st = consumer_->Commit(*batch); !st) return fail(st.error());
   metrics_.persister_consumed += batch->size();
   metrics_.upserts += exposures.size() + validations.size() + remediations.size();
+  metrics_.no_longer_seen += marked;
   metrics_.dead_letters += dead.size();
   return batch->size();
 }

@@ -1,6 +1,7 @@
 // The streaming stages of the pipeline (DESIGN.md data flow):
 //   Normaliser: ctem.raw.* -> parse + score -> ctem.normalized (bad records -> ctem.dlq)
-//   Persister:  ctem.normalized -> batched idempotent upsert into the store
+//   Persister:  ctem.normalized -> batched idempotent upsert into the store, then the
+//               batch's "no longer seen" marks (Store::MarkNoLongerSeen)
 // Each stage commits its input offsets only after its output is durable (erratum 15): the
 // normaliser after the bus acknowledged its output, the persister after the store committed.
 // A failure leaves the input uncommitted, so it is read again: at-least-once delivery plus
@@ -29,6 +30,7 @@ struct PipelineMetrics {
   std::atomic<uint64_t> dead_letters{0};
   std::atomic<uint64_t> persister_consumed{0};
   std::atomic<uint64_t> upserts{0};
+  std::atomic<uint64_t> no_longer_seen{0};  // stored exposures marked no longer seen
   std::atomic<uint64_t> stage_errors{0};
 };
 

@@ -7,7 +7,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <set>
+#include <string>
 #include <thread>
 
 #include "bus/open_bus.h"
@@ -307,6 +309,66 @@ TEST_P(PipelineTest, QueryApiReturnsTheCliJsonAndMetricsCount) {
   EXPECT_NE(metrics->body.find("ctem_consumer_lag{group=\"ctem-persister-group\",topic=\"ctem.normalized\"} 0"),
             std::string::npos)
       << metrics->body;
+  EXPECT_EQ(serve.Stop(), 0);
+}
+
+// Snyk's project_snapshot webhook through the gateway (issue 5): the normaliser publishes a
+// "no_longer_seen" record per removed issue and the persister marks the stored exposure; the
+// next scan that reports it again clears the mark. Files as in tests/cli (ingest_cli_test.cc).
+TEST_P(PipelineTest, SnykRemovedIssuesMarkExposuresNoLongerSeen) {
+  const std::string scan =
+      testing::Slurp(std::string(CTEM_SAMPLES_DIR) + "/snyk/single_project_one_vuln.json");
+  const std::string snapshot =
+      testing::Slurp(std::string(CTEM_TESTDATA_DIR) + "/snyk/project_snapshot_xmlsec_removed.json");
+  ASSERT_FALSE(scan.empty());
+  ASSERT_FALSE(snapshot.empty());
+  const std::string xmlsec = "21a0c1adc21b1b3c";
+  testing::ServiceProcess serve;
+  const int port = StartServe(serve);
+  ASSERT_GT(port, 0) << testing::Slurp(dir_.File("serve.log"));
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(30, 0);
+  auto post = [&](const std::string& body) {
+    auto res = client.Post("/api/ctem/ingest?source=snyk", body, "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 202) << res->body;
+  };
+  auto s = store::OpenStore(store_url_).value();
+  // Waits until the xmlsec exposure's mark is (or is not) set.
+  auto wait_for_mark = [&](bool marked) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::optional<store::StoredExposure> row;
+    while (std::chrono::steady_clock::now() < deadline) {
+      row = s->GetExposure("default", xmlsec).value_or(std::nullopt);
+      if (row && row->no_longer_seen_at.has_value() == marked) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return row;
+  };
+
+  post(scan);
+  ASSERT_EQ(WaitForExposures(1), 1u);
+  post(snapshot);
+  auto row = wait_for_mark(true);
+  ASSERT_TRUE(row.has_value());
+  ASSERT_TRUE(row->no_longer_seen_at.has_value()) << "the removed issue was never marked";
+  EXPECT_EQ(row->exposure.status, ExposureStatus::kOpen);
+  EXPECT_EQ(WaitForExposures(2), 2u);  // plus jcommander from newIssues; nothing else stored
+  auto jcommander = s->GetExposure("default", "e1cc4290bdeed4fc").value();
+  ASSERT_TRUE(jcommander.has_value());
+  EXPECT_FALSE(jcommander->no_longer_seen_at.has_value());
+  auto exposure = client.Get("/api/ctem/exposures/" + xmlsec);
+  ASSERT_TRUE(exposure);
+  EXPECT_EQ(json::parse(exposure->body)["no_longer_seen_at"], FormatTimestamp(*row->no_longer_seen_at));
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("ctem_no_longer_seen_total 1"), std::string::npos) << metrics->body;
+
+  post(scan);  // seen again
+  row = wait_for_mark(false);
+  ASSERT_TRUE(row.has_value());
+  EXPECT_FALSE(row->no_longer_seen_at.has_value()) << "the next sighting did not clear the mark";
+  EXPECT_TRUE(DeadLetters(0).empty());
   EXPECT_EQ(serve.Stop(), 0);
 }
 
