@@ -2,6 +2,7 @@
 // (erratum 7), red-team effectiveness and the ATLAS coverage matrix (erratum 5).
 #include <map>
 
+#include "parsers/atlas.h"
 #include "reports/report_util.h"
 
 namespace ctem::reports {
@@ -235,9 +236,15 @@ Result<Json> AtlasCoverageReport(store::Store& store, const ReportRequest& req) 
                          : a > 0                   ? "DETECTION_ONLY"
                          : c > 0                   ? "DISCOVERY_ONLY"
                                                    : "NO_COVERAGE";
+    // The seed's ID stays the row's key; the official technique it stands for is shown
+    // beside it, and IDs that ATLAS does not have are flagged (docs/formats/atlas.md).
+    const parsers::AtlasMapping atlas = parsers::MapSeedTechnique(t);
     rows.push_back({{score, t},
                     Json{{"atlas_technique", t},
                          {"technique_name", k.name},
+                         {"atlas_official_id", atlas.official_id},
+                         {"atlas_official_name", atlas.official_name},
+                         {"atlas_match", parsers::AtlasMatchName(atlas.match)},
                          {"threat_model_ref", k.threat_model_ref},
                          {"has_ctem_discovery", c > 0},
                          {"ctem_findings", c},

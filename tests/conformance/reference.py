@@ -78,6 +78,37 @@ KNOWN_TECHNIQUES = [
 
 RED_TEAM_TYPES = ("manual_red_team", "adversarial_ml", "full_campaign")
 
+# The official ATLAS 5.6 names of the techniques the fixture and KNOWN_TECHNIQUES reach
+# (data/atlas/ATLAS.yaml, copied by hand). An ID missing here counts as not in ATLAS, so a
+# fixture row with a new real ATLAS ID needs its name added.
+ATLAS_NAMES = {
+    "AML.T0010": "AI Supply Chain Compromise",
+    "AML.T0013": "Discover AI Model Ontology",
+    "AML.T0015": "Evade AI Model",
+    "AML.T0018": "Manipulate AI Model",
+    "AML.T0020": "Poison Training Data",
+    "AML.T0024.000": "Infer Training Data Membership",
+    "AML.T0024.002": "Extract AI Model",
+    "AML.T0029": "Denial of AI Service",
+    "AML.T0040": "AI Model Inference API Access",
+    "AML.T0043": "Craft Adversarial Data",
+    "AML.T0044": "Full AI Model Access",
+    "AML.T0049": "Exploit Public-Facing Application",
+    "AML.T0051": "LLM Prompt Injection",
+    "AML.T0054": "LLM Jailbreak",
+}
+# docs/formats/atlas.md, "Every seed ID": the loose and non-standard rows, as
+# (seed ID, emitting source_tool or None for any) -> (official ID, kind).
+ATLAS_SEED_ROWS = {
+    ("AML.T0044", "IBM_ART"): ("AML.T0024.002", "loose"),
+    ("AML.T0024", None): ("AML.T0024.000", "loose"),
+    ("AML.T0044.001", None): ("AML.T0024.002", "non_standard"),
+    ("AML.T0035.001", None): ("AML.T0044", "non_standard"),
+    ("AML.T0035.002", None): ("AML.T0044", "non_standard"),
+    ("AML.T0014", None): ("AML.T0013", "loose"),
+    ("AML.T0048.003", None): ("AML.T0049", "loose"),
+}
+
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -304,6 +335,28 @@ def alerts_in(d, window):
     return [a for a in d["alerts"] if within(a["ts"], window)]
 
 
+def atlas_mapping(technique, source_tool=""):
+    """(official id, official name, match) of a seed technique ID, as docs/formats/atlas.md."""
+    row = ATLAS_SEED_ROWS.get((technique, source_tool)) or ATLAS_SEED_ROWS.get((technique, None))
+    if row:
+        return row[0], ATLAS_NAMES[row[0]], row[1]
+    if technique in ATLAS_NAMES:
+        return technique, ATLAS_NAMES[technique], "exact"
+    return "", "", "non_standard"
+
+
+def exposure_atlas_fields(e):
+    """The engine's ATLAS columns of an exposure row (docs/reports.md, "Exposure rows"). The
+    fixture's rows are loaded with `ctem load`, which stores no official technique, so they
+    all come from the mapping."""
+    if not e["atlas_technique"]:
+        return {"atlas_official_id": "", "atlas_official_name": "", "atlas_match": None,
+                "atlas_nonstandard": False}
+    official_id, official_name, match = atlas_mapping(e["atlas_technique"], e["source_tool"])
+    return {"atlas_official_id": official_id, "atlas_official_name": official_name,
+            "atlas_match": match, "atlas_nonstandard": match == "non_standard"}
+
+
 TRIAGE_FIELDS = ["exposure_key", "title", "severity", "status", "ctem_score", "atlas_technique",
                  "ts", "created_at", "sla_deadline", "tenant_id"]
 
@@ -329,7 +382,9 @@ def report_triage(d, tenant):
             "sla_status": status,
             "days_open": (NOW - e["created_at"]).days,  # whole days from first seen (floor)
             "triage_priority": triage_priority(e["severity"], status, alerts),
+            "no_longer_seen_at": None,  # `ctem load` rows were never reported gone
         })
+        row.update(exposure_atlas_fields(e))
         rows.append((row, e["sla_deadline"]))
     # No two rows of the fixture tie on (priority, adjusted_score) with exactly one of them
     # lacking a deadline, so where nulls sort is not exercised (see the report to the lead).
@@ -621,8 +676,12 @@ def report_atlas_coverage(d):
             status = "DISCOVERY_ONLY"
         else:
             status = "NO_COVERAGE"
+        # The matrix's own IDs: no emitting tool (its AML.T0044 is Full ML Model Access).
+        official_id, official_name, match = atlas_mapping(t)
         out.append({
-            "atlas_technique": t, "technique_name": name, "threat_model_ref": ref,
+            "atlas_technique": t, "technique_name": name,
+            "atlas_official_id": official_id, "atlas_official_name": official_name,
+            "atlas_match": match, "threat_model_ref": ref,
             "has_ctem_discovery": has[0], "ctem_findings": ctem[t],
             "has_runtime_detection": has[1], "runtime_alerts": runtime[t],
             "has_red_team_validation": has[2], "validation_tests": validated[t],
