@@ -15,6 +15,7 @@ class StaticZoneResolver final : public ZoneResolver {
     (void)asset_id;
     return std::nullopt;
   }
+  std::string_view Kind() const override { return "static"; }
 };
 
 }  // namespace ctem::graph

@@ -12,6 +12,12 @@ void PlaceInZone(Exposure& e, std::string_view rule_zone, Consequence rule_conse
   if (ctx.zone_resolver == nullptr) return;
   const auto placement = ctx.zone_resolver->Lookup(e.asset_id);
   if (!placement) return;
+  if (placement->zone.empty()) {
+    // The graph could not be asked: the rule zone and its static consequence stand, and the
+    // exposure says it was scored on the fallback.
+    e.zone_source = ZoneSource::kFallback;
+    return;
+  }
   if (policy == ConsequencePolicy::kZoneDriven ||
       MoreSevere(placement->consequence, rule_consequence)) {
     e.asset_zone = placement->zone;

@@ -33,6 +33,7 @@ class FuzzZoneResolver final : public ctem::ZoneResolver {
     if (asset_id.find("plc") == std::string_view::npos) return std::nullopt;
     return ctem::ZonePlacement{"Zone0_PhysicalProcess", ctem::Consequence::kSafetyLife, ctem::ZoneSource::kGraph};
   }
+  std::string_view Kind() const override { return "fuzz"; }
 };
 
 const ctem::parsers::SourceParser& Parser() {

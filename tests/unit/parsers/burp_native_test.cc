@@ -31,28 +31,16 @@
 #include "pipeline/ingest.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "support/fake_zone_resolver.h"
 
 namespace ctem::parsers {
 namespace {
 
+using ctem::testing::FakeZoneResolver;
+
 using namespace std::chrono_literals;
 
 Timestamp Now() { return std::chrono::sys_days{2026y / std::chrono::November / 27} + 8h; }
-
-class FakeZoneResolver final : public ZoneResolver {
- public:
-  void Place(const std::string& asset, std::string zone, Consequence c) {
-    placements_[asset] = ZonePlacement{std::move(zone), c, ZoneSource::kFile};
-  }
-  std::optional<ZonePlacement> Lookup(std::string_view asset_id) const override {
-    auto it = placements_.find(std::string(asset_id));
-    if (it == placements_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  std::map<std::string, ZonePlacement> placements_;
-};
 
 ParseContext Ctx(const ZoneResolver* resolver = nullptr) {
   ParseContext ctx;
@@ -615,8 +603,8 @@ TEST(BurpParser, ZoneFromHostName) {
 
 TEST(BurpParser, ResolverPlacementWins) {
   FakeZoneResolver resolver;
-  resolver.Place("https://intranet.corp", "Zone0_PhysicalProcess", Consequence::kSafetyLife);
-  resolver.Place("https://orbital-edge-gw-01.plant", "Zone4_External", Consequence::kDataLoss);
+  resolver.Place("https://intranet.corp", "Zone0_PhysicalProcess", Consequence::kSafetyLife, ZoneSource::kFile);
+  resolver.Place("https://orbital-edge-gw-01.plant", "Zone4_External", Consequence::kDataLoss, ZoneSource::kFile);
   ParsedBatch b = Parse(ExportXml("https://intranet.corp"), Ctx(&resolver));
   ASSERT_EQ(b.exposures.size(), 1u);
   EXPECT_EQ(b.exposures[0].asset_zone, "Zone0_PhysicalProcess");

@@ -27,29 +27,17 @@
 #include "core/zone_resolver.h"
 #include "parsers/parser.h"
 #include "pipeline/decompress.h"
+#include "support/fake_zone_resolver.h"
 
 namespace ctem::parsers {
 namespace {
+
+using ctem::testing::FakeZoneResolver;
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 Timestamp Now() { return std::chrono::sys_days{2026y / std::chrono::November / 27} + 8h; }
-
-class FakeZoneResolver final : public ZoneResolver {
- public:
-  void Place(const std::string& asset, std::string zone, Consequence c) {
-    placements_[asset] = ZonePlacement{std::move(zone), c, ZoneSource::kGraph};
-  }
-  std::optional<ZonePlacement> Lookup(std::string_view asset_id) const override {
-    auto it = placements_.find(std::string(asset_id));
-    if (it == placements_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  std::map<std::string, ZonePlacement> placements_;
-};
 
 ParseContext Ctx(const ZoneResolver* resolver = nullptr) {
   ParseContext ctx;

@@ -18,9 +18,12 @@
 #include "graph/static_zone_resolver.h"
 #include "parsers/parser.h"
 #include "parsers/seed_parsers.h"
+#include "support/fake_zone_resolver.h"
 
 namespace ctem::parsers {
 namespace {
+
+using ctem::testing::FakeZoneResolver;
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -28,21 +31,6 @@ using namespace std::chrono_literals;
 constexpr std::string_view kNowText = "2026-11-27T08:00:00.000Z";
 
 Timestamp Now() { return std::chrono::sys_days{2026y / std::chrono::November / 27} + 8h; }
-
-class FakeZoneResolver final : public ZoneResolver {
- public:
-  void Place(const std::string& asset, std::string zone, Consequence c, ZoneSource source) {
-    placements_[asset] = ZonePlacement{std::move(zone), c, source};
-  }
-  std::optional<ZonePlacement> Lookup(std::string_view asset_id) const override {
-    auto it = placements_.find(std::string(asset_id));
-    if (it == placements_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  std::map<std::string, ZonePlacement> placements_;
-};
 
 ParseContext Ctx(const ZoneResolver* resolver = nullptr) {
   ParseContext ctx;
