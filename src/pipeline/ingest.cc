@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pipeline/zone_batch.h"
+
 namespace ctem::pipeline {
 namespace {
 
@@ -43,8 +45,9 @@ void IngestSummary::Merge(const IngestSummary& other) {
 IngestSummary IngestDocument(store::Store& store, const parsers::SourceParser& parser,
                              std::string_view document, std::string_view file,
                              const parsers::ParseContext& ctx, const IngestOptions& options) {
-  parsers::ParsedBatch parsed;
-  parser.Parse(document, ctx, parsed);
+  ParseJob job{&parser, document, ctx, {}};
+  ParseWithZoneGraph(std::span<ParseJob>(&job, 1), ctx.zone_resolver);
+  const parsers::ParsedBatch& parsed = job.out;
   IngestSummary summary;
   summary.received = std::max(parsed.received, parsed.exposures.size() + parsed.validations.size() +
                                                    parsed.remediations.size() + parsed.errors.size());

@@ -10,6 +10,7 @@
 
 #include "parsers/parser.h"
 #include "pipeline/record_codec.h"
+#include "pipeline/zone_batch.h"
 
 namespace ctem::pipeline {
 namespace {
@@ -125,6 +126,10 @@ Result<size_t> Normaliser::RunOnce() {
   std::vector<bus::OutgoingMessage> out;
   size_t produced = 0;
   size_t dead = 0;
+  // Parse the whole poll batch first, so a remote zone graph is asked once for all of it.
+  std::vector<ParseJob> jobs;
+  jobs.reserve(batch->size());
+  std::vector<const bus::Message*> job_input;
   for (const bus::Message& m : *batch) {
     std::string source = Header(m, kSourceHeader);
     if (source.empty()) source = SourceForRawTopic(m.topic);
@@ -134,13 +139,21 @@ Result<size_t> Normaliser::RunOnce() {
       ++dead;
       continue;
     }
-    parsers::ParseContext ctx;
-    ctx.now = clock_.Now();
+    ParseJob job;
+    job.parser = parser;
+    job.document = m.value;
+    job.ctx.now = clock_.Now();
     const std::string tenant = Header(m, kTenantHeader);
-    ctx.tenant_id = tenant.empty() ? std::string(kDefaultTenant) : tenant;
-    ctx.zone_resolver = resolver_;
-    parsers::ParsedBatch parsed;
-    parser->Parse(m.value, ctx, parsed);
+    job.ctx.tenant_id = tenant.empty() ? std::string(kDefaultTenant) : tenant;
+    jobs.push_back(std::move(job));
+    job_input.push_back(&m);
+  }
+  ParseWithZoneGraph(jobs, resolver_);
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const bus::Message& m = *job_input[j];
+    const parsers::SourceParser* parser = jobs[j].parser;
+    const parsers::ParseContext& ctx = jobs[j].ctx;
+    const parsers::ParsedBatch& parsed = jobs[j].out;
     for (const auto& e : parsed.exposures) {
       out.push_back({std::string(bus::kNormalizedTopic), e.tenant_id + "/" + e.exposure_key, EncodeRecord(e), {}});
     }
