@@ -293,6 +293,7 @@ void Gateway::Routes() {
     }
     reports::ReportRequest rr;
     rr.tenant_id = std::string(kDefaultTenant);
+    rr.zone_resolver = options_.zone_resolver;
     rr.now = clock_.Now();
     if (req.has_param("now")) {
       auto t = ParseTimestamp(req.get_param_value("now"));
@@ -423,6 +424,31 @@ std::string Gateway::MetricsText() {
       "# HELP ctem_no_longer_seen_total Stored exposures a tool reported gone (marked no longer seen).\n"
       "# TYPE ctem_no_longer_seen_total counter\n";
   line("ctem_no_longer_seen_total", "", metrics_.no_longer_seen);
+  if (options_.zone_resolver != nullptr) {
+    const ZoneResolverStats z = options_.zone_resolver->Stats();
+    const std::string kind = "graph=\"" + std::string(options_.zone_resolver->Kind()) + "\"";
+    out += "# HELP ctem_zone_lookups_total Zone lookups by the normaliser and scope discovery.\n";
+    out += "# TYPE ctem_zone_lookups_total counter\n";
+    line("ctem_zone_lookups_total", kind, z.lookups);
+    out += "# HELP ctem_zone_cache_hits_total Zone lookups answered from the resolver's cache.\n";
+    out += "# TYPE ctem_zone_cache_hits_total counter\n";
+    line("ctem_zone_cache_hits_total", kind, z.cache_hits);
+    out += "# HELP ctem_zone_graph_queries_total Round trips to the zone graph (one per batch of assets).\n";
+    out += "# TYPE ctem_zone_graph_queries_total counter\n";
+    line("ctem_zone_graph_queries_total", kind, z.round_trips);
+    out += "# HELP ctem_zone_graph_failed_queries_total Round trips that failed or timed out.\n";
+    out += "# TYPE ctem_zone_graph_failed_queries_total counter\n";
+    line("ctem_zone_graph_failed_queries_total", kind, z.failed_queries);
+    out += "# HELP ctem_zone_fallbacks_total Findings scored on the static fallback because the graph failed.\n";
+    out += "# TYPE ctem_zone_fallbacks_total counter\n";
+    line("ctem_zone_fallbacks_total", kind, z.fallbacks);
+    out += "# HELP ctem_zone_rejected_consequences_total Graph answers with an unknown consequence class.\n";
+    out += "# TYPE ctem_zone_rejected_consequences_total counter\n";
+    line("ctem_zone_rejected_consequences_total", kind, z.rejected_consequences);
+    out += "# HELP ctem_zone_graph_outages_total Times the zone graph became unreachable.\n";
+    out += "# TYPE ctem_zone_graph_outages_total counter\n";
+    line("ctem_zone_graph_outages_total", kind, z.outages);
+  }
   out += "# HELP ctem_consumer_lag Messages not yet committed, per consumer group and topic.\n";
   out += "# TYPE ctem_consumer_lag gauge\n";
   for (const auto& [group, topics] :

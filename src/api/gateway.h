@@ -20,6 +20,7 @@
 
 #include "bus/bus.h"
 #include "core/time.h"
+#include "core/zone_resolver.h"
 #include "pipeline/stages.h"
 #include "store/store.h"
 
@@ -36,6 +37,9 @@ struct GatewayOptions {
   std::chrono::milliseconds publish_timeout{10000};
   int threads = 8;
   std::string web_root;  // directory of the dashboard's static files (empty: none)
+  // The zone graph: scope discovery reports place assets by it and /metrics shows its
+  // counters (lookups, round trips, fallbacks). Null: the seed's rule zones.
+  const ZoneResolver* zone_resolver = nullptr;
 };
 
 // Opens a store connection for a request thread.

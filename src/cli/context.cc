@@ -1,6 +1,7 @@
 #include "cli/context.h"
 
 #include "bus/open_bus.h"
+#include "graph/open_zone_resolver.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -53,6 +54,34 @@ Result<std::unique_ptr<bus::Bus>> Context::OpenBus() const {
     path = store;
   }
   return bus::OpenBus(BusUrl(), path);
+}
+
+std::string Context::GraphSpec() const {
+  if (!options_.graph_url.empty()) return options_.graph_url;
+  if (const char* env = std::getenv("CTEM_GRAPH"); env && *env) return env;
+  if (const char* env = std::getenv("NEO4J_URI"); env && *env) return env;
+  return "static";
+}
+
+namespace {
+
+long EnvNumber(const char* name, long fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  const long n = std::strtol(v, &end, 10);
+  return (end != nullptr && *end == '\0' && n >= 0) ? n : fallback;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ZoneResolver>> Context::OpenZoneResolver(const Clock& clock) const {
+  const char* auth = std::getenv("NEO4J_AUTH");
+  graph::Neo4jResolverOptions options;
+  options.cache_ttl = std::chrono::seconds(EnvNumber("CTEM_GRAPH_CACHE_TTL_S", 300));
+  options.retry_after = std::chrono::seconds(EnvNumber("CTEM_GRAPH_RETRY_S", 5));
+  return graph::OpenZoneResolver(GraphSpec(), auth ? auth : "", clock, options,
+                                 std::chrono::milliseconds(EnvNumber("CTEM_GRAPH_TIMEOUT_MS", 2000)));
 }
 
 void PrintError(const Error& error) { std::cerr << "ctem: " << error.message << "\n"; }

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/time.h"
 #include "bus/bus.h"
+#include "core/zone_resolver.h"
 #include "store/store.h"
 
 namespace ctem::cli {
@@ -27,6 +28,7 @@ struct GlobalOptions {
   std::string tenant = "default";
   std::string now;  // --now ISO-8601; empty: the system clock
   std::string bus_url;  // --bus / CTEM_BUS / KAFKA_BROKERS, default embedded
+  std::string graph_url;  // --graph / CTEM_GRAPH / NEO4J_URI, default static
 };
 
 class Context {
@@ -46,6 +48,12 @@ class Context {
   // Opens the configured bus; the embedded bus lives in the SQLite store's file (or
   // ctem-bus.db beside a PostgreSQL store).
   Result<std::unique_ptr<bus::Bus>> OpenBus() const;
+  // The zone graph in force ("static", "file:PATH" or "neo4j://...").
+  std::string GraphSpec() const;
+  // Opens the zone resolver; a Neo4j graph answers through `clock` for its cache TTL.
+  // Tuning by environment: CTEM_GRAPH_TIMEOUT_MS (2000), CTEM_GRAPH_CACHE_TTL_S (300),
+  // CTEM_GRAPH_RETRY_S (5, how long an unreachable graph is left alone).
+  Result<std::unique_ptr<ZoneResolver>> OpenZoneResolver(const Clock& clock) const;
 
  private:
   const GlobalOptions& options_;
@@ -71,5 +79,6 @@ CommandArgsPtr AddDemoCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddLoadCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddTopicsCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddGraphCommand(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace ctem::cli

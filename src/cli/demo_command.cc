@@ -147,12 +147,19 @@ int RunDemo(Context& ctx) {
     PrintError(store.error());
     return kExitFailure;
   }
+  SystemClock clock;
+  auto resolver = ctx.OpenZoneResolver(clock);
+  if (!resolver) {
+    PrintError(resolver.error());
+    return kExitFailure;
+  }
   pipeline::IngestSummary total;
   for (const DemoBatch& b : DemoData(*now)) {
     const parsers::SourceParser* parser = parsers::FindParser(b.source);
     parsers::ParseContext pctx;
     pctx.now = *now - days(b.days_ago);
     pctx.tenant_id = ctx.options().tenant;
+    pctx.zone_resolver = resolver->get();
     total.Merge(pipeline::IngestDocument(**store, *parser, b.findings.dump(), "demo:" + b.source, pctx));
   }
   Json out = {{"received", total.received}, {"inserted", total.inserted}, {"updated", total.updated},

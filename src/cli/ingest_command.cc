@@ -98,9 +98,17 @@ CommandArgsPtr AddIngestCommand(CLI::App& app, Context& ctx, int& exit_code) {
       exit_code = kExitFailure;
       return;
     }
+    SystemClock clock;
+    auto resolver = ctx.OpenZoneResolver(clock);
+    if (!resolver) {
+      PrintError(resolver.error());
+      exit_code = kExitFailure;
+      return;
+    }
     parsers::ParseContext pctx;
     pctx.now = *now;
     pctx.tenant_id = ctx.options().tenant;
+    pctx.zone_resolver = resolver->get();
     const bool tty = isatty(STDERR_FILENO) != 0;
     pipeline::IngestSummary total;
     for (const auto& file : files) {

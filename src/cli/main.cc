@@ -1,5 +1,6 @@
 // `ctem`: the ALUSKORT CTEM command line. Every subcommand lives in its own *_command.cc.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -11,7 +12,8 @@
 
 int main(int argc, char** argv) {
   using namespace ctem::cli;
-  spdlog::set_default_logger(spdlog::default_logger()->clone("ctem"));
+  // Logs go to stderr: stdout carries the commands' JSON answers.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ctem"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
 
   CLI::App app{"ALUSKORT CTEM: continuous threat exposure management for industrial AI platforms"};
@@ -28,6 +30,9 @@ int main(int argc, char** argv) {
   app.add_option("--bus", options.bus_url,
                  "Bus: embedded (default; log tables in the SQLite file) or kafka://host:port; env CTEM_BUS, "
                  "KAFKA_BROKERS");
+  app.add_option("--graph", options.graph_url,
+                 "Zone graph: static (default), file:PATH (asset graph YAML) or neo4j://host:7474 (HTTP API; "
+                 "NEO4J_AUTH=user/password); env CTEM_GRAPH, NEO4J_URI");
   app.fallthrough();
 
   Context ctx(options);
@@ -41,6 +46,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddDemoCommand(app, ctx, exit_code));
   commands.push_back(AddTopicsCommand(app, ctx, exit_code));
   commands.push_back(AddServiceCommands(app, ctx, exit_code));
+  commands.push_back(AddGraphCommand(app, ctx, exit_code));
 
   try {
     app.parse(argc, argv);

@@ -48,6 +48,14 @@ int RunReport(Context& ctx, const ReportArgs& a) {
     PrintError(store.error());
     return kExitFailure;
   }
+  // Scope discovery places assets by the zone graph when one is configured.
+  SystemClock clock;
+  auto resolver = ctx.OpenZoneResolver(clock);
+  if (!resolver) {
+    PrintError(resolver.error());
+    return kExitFailure;
+  }
+  request.zone_resolver = resolver->get();
   auto result = spec->run(**store, request);
   if (!result) {
     PrintError(result.error());

@@ -13,7 +13,6 @@
 #include "api/gateway.h"
 #include "bus/bus.h"
 #include "cli/context.h"
-#include "graph/static_zone_resolver.h"
 #include "pipeline/stages.h"
 
 namespace ctem::cli {
@@ -83,7 +82,11 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     }
   }
   SystemClock clock;
-  graph::StaticZoneResolver resolver;
+  auto resolver = ctx.OpenZoneResolver(clock);
+  if (!resolver) {
+    PrintError(resolver.error());
+    return kExitFailure;
+  }
   pipeline::PipelineMetrics metrics;
   pipeline::StageOptions stage_options;
   stage_options.batch_size = a.batch_size;
@@ -93,7 +96,7 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
   std::unique_ptr<pipeline::Persister> persister;
   std::unique_ptr<store::Store> persister_store;
   std::unique_ptr<api::Gateway> gateway;
-  if (which.normaliser) normaliser = std::make_unique<pipeline::Normaliser>(**bus, &resolver, clock, metrics, stage_options);
+  if (which.normaliser) normaliser = std::make_unique<pipeline::Normaliser>(**bus, resolver->get(), clock, metrics, stage_options);
   if (which.persister) {
     auto s = ctx.OpenStore(/*migrate=*/false);
     if (!s) {
@@ -109,6 +112,7 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     g.port = a.port;
     g.max_body_bytes = a.max_body_mb * 1024 * 1024;
     g.web_root = a.web_root;
+    g.zone_resolver = resolver->get();
     gateway = std::make_unique<api::Gateway>(
         **bus, [&ctx]() { return ctx.OpenStore(/*migrate=*/false); }, clock, metrics, g);
   }
@@ -131,7 +135,7 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     } else {
       // One line a supervisor (or a test) can wait for.
       std::cout << "{\"listening\":\"" << a.host << ":" << *port << "\",\"store\":\"" << ctx.StoreUrl()
-                << "\",\"bus\":\"" << ctx.BusUrl() << "\"}" << std::endl;
+                << "\",\"bus\":\"" << ctx.BusUrl() << "\",\"graph\":\"" << ctx.GraphSpec() << "\"}" << std::endl;
       gateway->Serve();
       if (normaliser) normaliser->Stop();
       if (persister) persister->Stop();

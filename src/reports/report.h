@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "core/time.h"
+#include "core/zone_resolver.h"
 #include "store/store.h"
 
 namespace ctem::reports {
@@ -29,6 +30,8 @@ struct ReportRequest {
   std::string tenant_id = std::string(kDefaultTenant);
   Timestamp now{};
   std::map<std::string, std::string> params;  // e.g. "campaign", "technique"
+  // The zone graph scope discovery places assets by (batched); null: the seed's rule zones.
+  const ZoneResolver* zone_resolver = nullptr;
 };
 
 struct ReportSpec {

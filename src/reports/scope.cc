@@ -139,6 +139,21 @@ Result<Json> AssetsReport(store::Store& store, const ReportRequest& req) {
                         Json{{"latest_hash", r[2] ? Json(*r[2]) : Json(nullptr)},
                              {"stage", r[3] ? Json(*r[3]) : Json(nullptr)}}));
   }
+
+  // The graph knows better than the name rules where an asset lives: one batched lookup for
+  // the whole inventory (erratum 14), then its zones override the rules'.
+  if (req.zone_resolver != nullptr && !out.empty()) {
+    std::vector<std::string> ids;
+    ids.reserve(out.size());
+    for (const auto& a : out) ids.push_back(a["asset_id"].get<std::string>());
+    req.zone_resolver->Prefetch(ids);
+    for (auto& a : out) {
+      const auto placement = req.zone_resolver->Lookup(a["asset_id"].get<std::string>());
+      if (!placement) continue;
+      if (!placement->zone.empty()) a["asset_zone"] = placement->zone;
+      a["zone_source"] = std::string(ZoneSourceName(placement->source));
+    }
+  }
   return out;
 }
 
