@@ -43,6 +43,8 @@ class ServiceProcess {
       unsetenv("CTEM_BUS");
       unsetenv("KAFKA_BROKERS");
       unsetenv("POSTGRES_DSN");
+      unsetenv("CTEM_GRAPH");
+      unsetenv("NEO4J_URI");
       execv(binary.c_str(), argv.data());
       _exit(127);
     }

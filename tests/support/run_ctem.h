@@ -37,11 +37,14 @@ inline std::string Slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// Runs CTEM_BINARY with `args` in `dir`. The environment's CTEM_* variables are cleared so
-// that a developer's settings cannot leak into a test.
-inline CommandResult RunCtem(const TempDir& dir, const std::vector<std::string>& args) {
+// Runs CTEM_BINARY with `args` in `dir`. The environment's CTEM_* and graph variables are
+// cleared so that a developer's settings cannot leak into a test; `env` ("NAME=value") is set.
+inline CommandResult RunCtem(const TempDir& dir, const std::vector<std::string>& args,
+                             const std::vector<std::string>& env = {}) {
   std::string cmd = "cd " + ShellQuote(dir.path().string()) +
-                    " && env -u CTEM_STORE -u POSTGRES_DSN -u CTEM_TENANT " + ShellQuote(CTEM_BINARY);
+                    " && env -u CTEM_STORE -u POSTGRES_DSN -u CTEM_TENANT -u CTEM_GRAPH -u NEO4J_URI -u NEO4J_AUTH";
+  for (const auto& e : env) cmd += " " + ShellQuote(e);
+  cmd += " " + ShellQuote(CTEM_BINARY);
   for (const auto& a : args) cmd += " " + ShellQuote(a);
   const std::string out = dir.File(".stdout");
   const std::string err = dir.File(".stderr");
