@@ -348,6 +348,14 @@ void ParseBurpXml(std::string_view document, const ParseContext& ctx, ParsedBatc
     return;
   }
   const std::string_view name = root.name();
+  if (name == "html" || name == "HTML") {
+    // Burp Suite DAST's HTML report is presentation (and rarely well-formed XML): say what to
+    // export instead of reporting the first tag mismatch.
+    out.errors.push_back({-1, "", "this is a Burp HTML report, which is not accepted: export the issues as XML "
+                                  "(Burp Pro: Report selected issues > XML) or from Burp Suite DAST as JSON/GraphQL "
+                                  "(docs/formats/burp.md)"});
+    return;
+  }
   if (name == "issues") {
     ParseExport(document, root, result, ctx, out);
   } else if (name == "testsuites" || name == "testsuite") {

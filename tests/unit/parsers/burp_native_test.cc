@@ -504,6 +504,17 @@ const std::vector<std::pair<std::string, size_t>>& AllSamples() {
   return samples;
 }
 
+// burp_suite_dast/many_vulns.html: the DAST "Scan Remediation Report", presentation HTML that
+// is not well-formed XML. Refused with one error that says what to export instead.
+TEST(BurpSamples, HtmlReportIsRefusedWithWhatToExportInstead) {
+  const ParsedBatch b = Parse(ReadSample("burp_suite_dast/many_vulns.html"));
+  EXPECT_TRUE(b.exposures.empty());
+  ASSERT_EQ(b.errors.size(), 1u);
+  EXPECT_EQ(b.errors[0].record_index, -1);
+  EXPECT_NE(b.errors[0].reason.find("Burp HTML report"), std::string::npos) << b.errors[0].reason;
+  EXPECT_NE(b.errors[0].reason.find("XML"), std::string::npos);
+}
+
 TEST(BurpSamples, KeysAreStableAcrossParses) {
   for (const auto& [file, count] : AllSamples()) {
     SCOPED_TRACE(file);
