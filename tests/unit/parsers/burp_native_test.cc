@@ -760,7 +760,8 @@ TEST(BurpMalformed, UnknownDocuments) {
     EXPECT_TRUE(b.exposures.empty());
     EXPECT_FALSE(b.errors.empty());
   }
-  EXPECT_TRUE(Has(Parse("<html/>").errors.at(0).reason, "not a Burp XML document: root element <html>"));
+  EXPECT_TRUE(Has(Parse("<html/>").errors.at(0).reason, "Burp HTML report, which is not accepted"));
+  EXPECT_TRUE(Has(Parse("<report/>").errors.at(0).reason, "not a Burp XML document: root element <report>"));
   EXPECT_TRUE(Has(Parse("{\"issue_events\": [{\"x\": ").errors.at(0).reason, "malformed JSON"));
   // A number out of double range is malformed for simdjson; it must not escape as an exception.
   const ParsedBatch overflow = Parse("{\"issue_events\": [], \"n\": 1e999}");
