@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/remediation_routes.h"
 #include "parsers/parser.h"
 #include "pipeline/decompress.h"
 #include "reports/render.h"
@@ -388,6 +389,14 @@ void Gateway::Routes() {
     }
     res.status = 200;
     res.set_content(reports::ExposureToJson(**row).dump(2) + "\n", "application/json");
+  });
+
+  // The remediation lifecycle and the exposure timeline (api/remediation_routes.h).
+  AddRemediationRoutes(*server_, clock_, [this](const std::function<bool(store::Store&)>& use) -> Status {
+    auto store = pools_->Store();
+    if (!store) return Fail(store.error());
+    if (!use(**store)) store->Discard();
+    return {};
   });
 
   if (!options_.web_root.empty()) server_->set_mount_point("/", options_.web_root);

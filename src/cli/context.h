@@ -80,5 +80,6 @@ CommandArgsPtr AddLoadCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddTopicsCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddGraphCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddRemediationCommand(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace ctem::cli

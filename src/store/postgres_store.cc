@@ -197,6 +197,20 @@ class PostgresStore final : public Store, public SqlExecutor {
     });
   }
 
+  Result<bool> ExecuteChecked(const std::vector<CheckedStatement>& statements) override {
+    return Guard("execute", [&]() -> Result<bool> {
+      pqxx::work tx(*conn_);
+      for (const CheckedStatement& s : statements) {
+        const pqxx::result r = tx.exec_params(Numbered(s.sql), pqxx::prepare::make_dynamic_params(s.params));
+        // Leaving without commit() aborts the transaction.
+        const auto changed = static_cast<long long>(r.affected_rows());
+        if (s.expected_changes && changed != *s.expected_changes) return false;
+      }
+      tx.commit();
+      return true;
+    });
+  }
+
   Result<int> Migrate() override {
     return Guard("migrate", [&]() -> Result<int> {
       pqxx::work tx(*conn_);

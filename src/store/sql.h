@@ -28,6 +28,14 @@ using SqlRows = std::vector<SqlRow>;
 
 enum class SqlBackend { kSqlite, kPostgres };
 
+// One statement of SqlExecutor::ExecuteChecked: the SQL, its parameters, and how many rows it
+// must change (nullopt: any number).
+struct CheckedStatement {
+  std::string sql;
+  std::vector<SqlValue> params;
+  std::optional<long long> expected_changes;
+};
+
 class SqlExecutor {
  public:
   virtual ~SqlExecutor() = default;
@@ -37,6 +45,12 @@ class SqlExecutor {
   // Runs `statements` (each with its parameters) in one transaction: all or nothing.
   virtual Status ExecuteInTransaction(
       const std::vector<std::pair<std::string, std::vector<SqlValue>>>& statements) = 0;
+  // Runs `statements` in one transaction, as ExecuteInTransaction, and counts the rows each one
+  // changes: true when every count is as expected and the transaction committed; false when a
+  // count differed, and then nothing was committed. This is the guard of optimistic
+  // concurrency: an `UPDATE ... WHERE status = <the status read>` that changes no row means
+  // another writer moved first. Database failures are errors, as everywhere.
+  virtual Result<bool> ExecuteChecked(const std::vector<CheckedStatement>& statements) = 0;
 };
 
 // Dialect-specific SQL expressions.

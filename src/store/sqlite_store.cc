@@ -168,6 +168,22 @@ class SqliteExecutor final : public SqlExecutor {
     });
   }
 
+  Result<bool> ExecuteChecked(const std::vector<CheckedStatement>& statements) override {
+    return Guard("execute", [&]() -> Result<bool> {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      for (const CheckedStatement& s : statements) {
+        SQLite::Statement st(db_, s.sql);
+        Bind(st, s.params);
+        while (st.executeStep()) {
+        }
+        // The destructor of an uncommitted Transaction rolls back.
+        if (s.expected_changes && db_.getChanges() != *s.expected_changes) return false;
+      }
+      tx.commit();
+      return true;
+    });
+  }
+
  private:
   static void Bind(SQLite::Statement& st, const std::vector<SqlValue>& params) {
     int i = 1;

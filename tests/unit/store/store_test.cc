@@ -230,6 +230,43 @@ TEST_P(StoreTest, ListOrdersBySeverityRankNotText) {
   EXPECT_EQ((*rows)[3].exposure.severity, Severity::kLow);
 }
 
+TEST_P(StoreTest, ExecuteCheckedCommitsOnlyWhenEveryRowCountIsAsExpected) {
+  const Exposure e = MakeExposure("guarded", Severity::kHigh, T("2026-11-01T00:00:00Z"));
+  ASSERT_TRUE(store_->UpsertExposures({&e, 1}, e.ts));
+  const std::string move =
+      "UPDATE ctem_exposures SET status = 'InProgress', assigned_to = 'alice' WHERE tenant_id = ? AND "
+      "exposure_key = ? AND status = ?";
+  // The guard holds: both statements commit.
+  auto first = store_->Sql().ExecuteChecked(
+      {{move, {"default", e.exposure_key, "Open"}, 1},
+       {"UPDATE ctem_exposures SET escalation_level = 'SECURITY_MANAGER' WHERE tenant_id = ?",
+        {"default"},
+        std::nullopt}});
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_TRUE(*first);
+  EXPECT_EQ(Get(e).exposure.status, ExposureStatus::kInProgress);
+  EXPECT_EQ(Get(e).escalation_level, "SECURITY_MANAGER");
+  // The same move again finds no Open row: false, and the statement before it is rolled back.
+  auto second = store_->Sql().ExecuteChecked(
+      {{"UPDATE ctem_exposures SET assigned_to = 'mallory' WHERE tenant_id = ?", {"default"}, std::nullopt},
+       {move, {"default", e.exposure_key, "Open"}, 1}});
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_FALSE(*second);
+  EXPECT_EQ(Get(e).exposure.assigned_to, "alice");
+  // INSERT ... ON CONFLICT DO NOTHING changing no row is caught the same way.
+  const std::string insert =
+      "INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, alert_title) "
+      "VALUES (?, 'default', 'TEST', ?, 'x')";
+  auto third = store_->Sql().ExecuteChecked({{insert, {"2026-11-01T00:00:00.000Z", e.exposure_key}, 2}});
+  ASSERT_TRUE(third.has_value());
+  EXPECT_FALSE(*third);
+  auto rows = store_->Sql().Query("SELECT COUNT(*) FROM ctem_alert_outbox WHERE alert_type = 'TEST'", {});
+  ASSERT_TRUE(rows.has_value());
+  EXPECT_EQ(AsInt((*rows)[0][0]), 0);
+  // A database error is an error, not a false.
+  EXPECT_FALSE(store_->Sql().ExecuteChecked({{"UPDATE no_such_table SET x = 1", {}, 1}}).has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
 
