@@ -23,14 +23,17 @@ function chart(rows, width) {
   const opts = {
     width,
     height: large ? 420 : 320,
-    scales: { x: { time: true } },
+    // A few days either side so the first and last week's points are not cut at the edge.
+    scales: { x: { time: true, range: (u, min, max) => [min - 3 * 86400, max + 3 * 86400] } },
     series: [
       { label: 'Week', value: (u, v) => (v === null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
       { label: 'Risk posture score', stroke: '#b3261e', width: 3, points: { size: 9, fill: '#b3261e' } },
       { label: 'Average CTEM score', stroke: '#12355b', width: 2, dash: [6, 4], points: { size: 7 } },
       { label: 'Max CTEM score', stroke: '#8a6d00', width: 2, points: { size: 7 } },
     ],
-    axes: [{ ...axis, values: (u, vals) => vals.map((v) => new Date(v * 1000).toISOString().slice(5, 10)) }, { ...axis, size: large ? 70 : 50 }],
+    // One tick per reported week (the Monday), not uPlot's daily ticks.
+    axes: [{ ...axis, splits: () => x, values: (u, vals) => vals.map((v) => new Date(v * 1000).toISOString().slice(0, 10)) },
+      { ...axis, size: large ? 70 : 50 }],
   };
   // eslint-disable-next-line no-new
   new uPlot(opts, [x, rows.map((r) => r.risk_posture_score), rows.map((r) => r.avg_ctem_score), rows.map((r) => r.max_ctem_score)], holder);
@@ -50,7 +53,7 @@ export async function render() {
       h('p', { class: 'muted' }, 'Open and InProgress exposures by ISO week of last sighting (score-trend). ',
         'Risk posture = Σ(score × severity weight 4/3/2/1) / count.')),
     h('div', { class: 'cards' },
-      h('div', { class: `card trend-${TREND_CLASS[latest.trend] || 'neutral'}` }, h('div', { class: 'card-label' }, `Week of ${latest.week}`),
+      h('div', { class: `card wide trend-${TREND_CLASS[latest.trend] || 'neutral'}` }, h('div', { class: 'card-label' }, `Week of ${latest.week}`),
         h('div', { class: 'card-value', 'data-metric': 'trend' }, latest.trend),
         h('div', { class: 'card-note' }, 'change ', metric(latest.week_over_week_change, 1, { 'data-metric': 'week_over_week_change' }))),
       h('div', { class: 'card' }, h('div', { class: 'card-label' }, 'Risk posture score'),
