@@ -26,10 +26,14 @@ const std::map<std::string_view, std::string_view>& Files() {
 
 std::string_view ContentTypeFor(std::string_view path) {
   static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {".html", "text/html; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".svg", "image/svg+xml"},               {".png", "image/png"},
-      {".json", "application/json"},           {".ico", "image/x-icon"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".json", "application/json"},
+      {".ico", "image/x-icon"},
   };
   for (const auto& [ext, type] : kTypes) {
     if (path.ends_with(ext)) return type;

@@ -153,6 +153,8 @@ struct DemoTable {
   std::vector<std::map<std::string, std::string>> rows;
 };
 
+// One row per line reads as the table it is.
+// clang-format off
 std::vector<DemoTable> DemoRuntimeData(Timestamp now) {
   auto at = [&](int days_ago, int hour) { return FormatTimestamp(now - days(days_ago) + hours(hour)); };
   std::vector<DemoTable> t;
@@ -203,6 +205,7 @@ std::vector<DemoTable> DemoRuntimeData(Timestamp now) {
   }});
   return t;
 }
+// clang-format on
 
 Status LoadDemoRuntime(store::Store& store, Timestamp now, const std::string& tenant) {
   for (const DemoTable& d : DemoRuntimeData(now)) {
@@ -217,7 +220,8 @@ Status LoadDemoRuntime(store::Store& store, Timestamp now, const std::string& te
       ids.insert(raw.at(std::string(d.id_column)));
       rows.push_back(std::move(*row));
     }
-    std::string sql = "DELETE FROM " + std::string(d.table) + " WHERE tenant_id = ? AND " + std::string(d.id_column) + " IN (";
+    std::string sql = "DELETE FROM " + std::string(d.table) + " WHERE tenant_id = ? AND " +
+                      std::string(d.id_column) + " IN (";
     std::vector<store::SqlValue> params = {tenant};
     for (const auto& id : ids) {
       sql += params.size() > 1 ? ", ?" : "?";

@@ -166,8 +166,7 @@ void AddServiceOptions(CLI::App* cmd, ServiceArgs* a, bool http) {
     cmd->add_option("--port", a->port, "HTTP port")->capture_default_str();
     cmd->add_option("--host", a->host, "Address to listen on")->capture_default_str();
     cmd->add_option("--max-body-mb", a->max_body_mb, "Largest request body accepted (413 above)")->capture_default_str();
-    cmd->add_option("--web-root", a->web_root,
-                    "Serve the dashboard from this directory (e.g. web/, to edit it live) instead of the copy built in");
+    cmd->add_option("--web-root", a->web_root, "Serve the dashboard from this directory (web/, to edit it live)");
   }
   cmd->add_option("--batch-size", a->batch_size, "Records per stage batch (persister: per transaction)")
       ->capture_default_str();
