@@ -6,6 +6,8 @@
 //
 // Run through CTest (label "browser"), or by hand:
 //   CTEM_BINARY=build-test/ctem node tests/browser/dashboard.test.mjs
+// and to refresh the README's screenshots (then pngquant them):
+//   CTEM_README_IMG=docs/img CTEM_BINARY=build-test/ctem node tests/browser/dashboard.test.mjs
 // Exit 77 (CTest: skipped) when Chromium or node_modules are missing, unless
 // CTEM_REQUIRE_SERVERS=1, where that is a failure.
 import { spawn, execFileSync } from 'node:child_process';
@@ -85,8 +87,12 @@ async function open(hash, view) {
   await page.waitForSelector(`#view[data-ready="${view}"]`, { timeout: 30000 });
 }
 
-async function shot(name) {
+// CTEM_README_IMG=docs/img also writes the first screen of a view there (the README's pictures).
+async function shot(name, { readme = false } = {}) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  if (readme && process.env.CTEM_README_IMG) {
+    await page.screenshot({ path: path.join(process.env.CTEM_README_IMG, `dashboard-${name}.png`) });
+  }
 }
 
 // The exact value behind a shown number (data-value) and the text shown must both equal the API's.
@@ -196,7 +202,7 @@ describe('dashboard', () => {
     // Breaches by escalation: hours overdue per exposure.
     assert.deepEqual(await rowKeys('sla-breaches'), breaches.map((b) => b.exposure_key));
     for (const b of breaches) await expectCell('sla-breaches', b.exposure_key, 'hours_overdue', b.hours_overdue);
-    await shot('overview');
+    await shot('overview', { readme: true });
   });
 
   test('triage queue: rows, scores and runtime marks equal the API; sort and filter; the URL is shareable', async () => {
@@ -219,7 +225,7 @@ describe('dashboard', () => {
     const correlatedKeys = rows.filter((r) => r.runtime_alerts !== null).map((r) => r.exposure_key);
     assert.ok(correlatedKeys.length > 0, 'the demo has runtime-correlated exposures');
     assert.equal(await page.locator('tr[data-correlated="1"] .runtime-badge').count(), await page.locator('tr[data-correlated="1"]').count());
-    await shot('triage');
+    await shot('triage', { readme: true });
 
     // Sort by days open: descending, then ascending; ties keep the report's order.
     const byDays = (dir) => rows.map((r, i) => [r, i])
