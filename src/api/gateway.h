@@ -37,7 +37,7 @@ struct GatewayOptions {
   size_t max_body_bytes = 16 * 1024 * 1024;
   std::chrono::milliseconds publish_timeout{10000};
   int threads = 8;
-  std::string web_root;  // directory of the dashboard's static files (empty: the embedded dashboard)
+  std::string web_root;  // a directory served before the embedded dashboard (to edit it live)
   // The zone graph: scope discovery reports place assets by it and /metrics shows its
   // counters (lookups, round trips, fallbacks). Null: the seed's rule zones.
   const ZoneResolver* zone_resolver = nullptr;
