@@ -27,16 +27,22 @@ endfunction()
 
 # ctem_embed_files(OUT_VAR NAMESPACE FILES...) — turns text files (SQL migrations,
 # demo graph, web assets) into a generated .cc with one std::string_view each, so the
-# binary needs no data files at run time.
+# binary needs no data files at run time. A file is named by its base name, or by NAME
+# when given as NAME=/ABSOLUTE/PATH (the dashboard keeps its relative paths: "views/triage.js").
 function(ctem_embed_files out_var symbol)
   set(gen "${CMAKE_CURRENT_BINARY_DIR}/${symbol}_embedded.cc")
   set(script "${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake")
+  set(paths "")
+  foreach(entry IN LISTS ARGN)
+    string(REGEX REPLACE "^[^=/][^=]*=/" "/" path "${entry}")
+    list(APPEND paths "${path}")
+  endforeach()
   # '|' separates the files: a ';' list would be split into separate arguments.
   string(REPLACE ";" "|" files_arg "${ARGN}")
   add_custom_command(
     OUTPUT "${gen}"
     COMMAND ${CMAKE_COMMAND} -DOUT=${gen} -DSYMBOL=${symbol} "-DFILES=${files_arg}" -P ${script}
-    DEPENDS ${ARGN} ${script}
+    DEPENDS ${paths} ${script}
     COMMENT "Embedding ${symbol}"
     VERBATIM)
   set(${out_var} "${gen}" PARENT_SCOPE)

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/remediation_routes.h"
+#include "api/dashboard.h"
 #include "parsers/parser.h"
 #include "pipeline/decompress.h"
 #include "reports/render.h"
@@ -399,7 +400,22 @@ void Gateway::Routes() {
     return {};
   });
 
+  // A web_root directory is looked in first (httplib serves mounted files before routes), so
+  // edited pages are served live while vendor/ still comes from the compiled-in copy.
   if (!options_.web_root.empty()) server_->set_mount_point("/", options_.web_root);
+  // The dashboard compiled into the binary. Registered last: every route above wins, and an
+  // unknown /api/... path still gets a 404.
+  server_->Get(R"(/([A-Za-z0-9_\-./]*))", [](const httplib::Request& req, httplib::Response& res) {
+    auto asset = FindDashboardAsset(req.matches[1].str());
+    if (!asset) {
+      ReplyError(res, 404, "not found: " + req.path);
+      return;
+    }
+    // Assets change with the binary, so the browser revalidates rather than keeps a stale copy.
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(std::string(asset->body), std::string(asset->content_type));
+  });
 }
 
 std::string Gateway::MetricsText() {

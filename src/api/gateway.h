@@ -1,5 +1,6 @@
 // The HTTP gateway: ingestion (POST /api/ctem/ingest, the seed's section 10.4 payload), the
-// query API (reports and exposures, the same JSON as the CLI), /healthz and /metrics.
+// query API (reports and exposures, the same JSON as the CLI), /healthz, /metrics, and the
+// dashboard at / (compiled in, or the directory given as web_root).
 //
 // Ingestion contract: a 202 {"accepted":N} is sent only after the bus acknowledged every
 // record (so an accepted finding is never dropped); 400 names what is wrong with the body; 413
@@ -36,7 +37,7 @@ struct GatewayOptions {
   size_t max_body_bytes = 16 * 1024 * 1024;
   std::chrono::milliseconds publish_timeout{10000};
   int threads = 8;
-  std::string web_root;  // directory of the dashboard's static files (empty: none)
+  std::string web_root;  // a directory served before the embedded dashboard (to edit it live)
   // The zone graph: scope discovery reports place assets by it and /metrics shows its
   // counters (lookups, round trips, fallbacks). Null: the seed's rule zones.
   const ZoneResolver* zone_resolver = nullptr;

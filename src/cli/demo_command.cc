@@ -1,15 +1,19 @@
 // `ctem demo`: loads a demonstration data set through the real ingestion path — findings
 // from every seed source across all five zones, two red-team campaigns and remediations —
 // seen at three moments (20 days ago, 2 days ago, now) so that the triage queue shows
-// breached, at-risk and on-track exposures.
+// breached, at-risk and on-track exposures; plus runtime alerts and asset telemetry, so that
+// correlation, ATLAS runtime detection and the asset inventory have data too.
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <map>
+#include <set>
 
 #include "cli/context.h"
 #include "core/exposure_key.h"
 #include "parsers/parser.h"
 #include "pipeline/ingest.h"
+#include "store/tables.h"
 
 namespace ctem::cli {
 namespace {
@@ -136,6 +140,100 @@ std::vector<DemoBatch> DemoData(Timestamp now) {
   return batches;
 }
 
+// The runtime side of the demo, rows of the seed's telemetry and alert tables: SOC alerts
+// (two share an ATLAS technique with open exposures, so the triage queue and the correlation
+// report show runtime-correlated rows, and the ATLAS matrix shows runtime detection) and
+// telemetry from every asset source of scope discovery (an inventory in every zone; a partner
+// and its endpoint are new this week). These tables have no natural key, so the demo's own
+// rows are deleted before they are written: running the demo again refreshes them instead of
+// duplicating them.
+struct DemoTable {
+  std::string_view table;
+  std::string_view id_column;  // the demo's rows are those with these ids
+  std::vector<std::map<std::string, std::string>> rows;
+};
+
+// One row per line reads as the table it is.
+// clang-format off
+std::vector<DemoTable> DemoRuntimeData(Timestamp now) {
+  auto at = [&](int days_ago, int hour) { return FormatTimestamp(now - days(days_ago) + hours(hour)); };
+  std::vector<DemoTable> t;
+  t.push_back({"alerts", "alert_title", {
+      {{"ts", at(1, 3)}, {"alert_title", "Prompt injection pattern in operator chat"}, {"severity", "High"},
+       {"atlas_technique", "AML.T0051"}},
+      {{"ts", at(2, 5)}, {"alert_title", "Adversarial patch suspected on line-3 camera feed"}, {"severity", "Critical"},
+       {"atlas_technique", "AML.T0015"}},
+      {{"ts", at(20, 8)}, {"alert_title", "Model registry hash mismatch"}, {"severity", "Medium"},
+       {"atlas_technique", "AML.T0018"}},
+  }});
+  t.push_back({"edge_node_telemetry", "edge_node_id", {
+      {{"ts", at(1, 0)}, {"edge_node_id", "edge-node-07"}, {"cpu_utilisation", "61.5"}, {"model_weight_hash", "sha256:7f3a"}},
+      {{"ts", at(3, 0)}, {"edge_node_id", "edge-node-07"}, {"cpu_utilisation", "58.25"}, {"model_weight_hash", "sha256:7f3a"}},
+      {{"ts", at(15, 0)}, {"edge_node_id", "edge-node-07"}, {"cpu_utilisation", "55"}, {"model_weight_hash", "sha256:7f3a"}},
+      {{"ts", at(2, 0)}, {"edge_node_id", "edge-node-03"}, {"cpu_utilisation", "42"}, {"model_weight_hash", "sha256:19c0"}},
+      {{"ts", at(20, 0)}, {"edge_node_id", "edge-node-03"}, {"cpu_utilisation", "40"}, {"model_weight_hash", "sha256:19c0"}},
+  }});
+  t.push_back({"opcua_telemetry", "edge_node_id", {
+      {{"ts", at(1, 2)}, {"edge_node_id", "edge-node-07"}, {"sensor_count", "48"}, {"protocol_violations", "0"}},
+      {{"ts", at(1, 4)}, {"edge_node_id", "edge-node-07"}, {"sensor_count", "47"}, {"protocol_violations", "1"}},
+      {{"ts", at(15, 4)}, {"edge_node_id", "edge-node-07"}, {"sensor_count", "48"}, {"protocol_violations", "0"}},
+  }});
+  t.push_back({"orbital_api_logs", "endpoint", {
+      {{"ts", at(1, 6)}, {"endpoint", "/v1/inference/defect"}, {"caller_identity", "line3-gateway"}},
+      {{"ts", at(1, 7)}, {"endpoint", "/v1/inference/defect"}, {"caller_identity", "line3-gateway"}},
+      {{"ts", at(2, 9)}, {"endpoint", "/v1/nl-query"}, {"caller_identity", "operator-console"}},
+      {{"ts", at(2, 10)}, {"endpoint", "/v1/partner/demo-forecast"}, {"caller_identity", "partner-acme"}},
+      {{"ts", at(3, 11)}, {"endpoint", "/v1/reports/export"}, {"caller_identity", "finance-bi"}},
+      // Seen before this week: only the partner's demo endpoint is new.
+      {{"ts", at(15, 6)}, {"endpoint", "/v1/inference/defect"}, {"caller_identity", "line3-gateway"}},
+      {{"ts", at(15, 9)}, {"endpoint", "/v1/nl-query"}, {"caller_identity", "operator-console"}},
+      {{"ts", at(15, 11)}, {"endpoint", "/v1/reports/export"}, {"caller_identity", "finance-bi"}},
+  }});
+  t.push_back({"partner_api_logs", "partner_id", {
+      {{"ts", at(2, 10)}, {"partner_id", "partner-acme"}, {"partner_name", "Acme Logistics"}, {"mtls_verified", "true"}},
+      {{"ts", at(2, 11)}, {"partner_id", "partner-acme"}, {"partner_name", "Acme Logistics"}, {"mtls_verified", "false"}},
+  }});
+  t.push_back({"cicd_audit", "pipeline_id", {
+      {{"ts", at(1, 12)}, {"pipeline_id", "vision-model-train"}, {"dependency_changes", "torch 2.1.0 -> 2.1.0"}},
+      {{"ts", at(4, 12)}, {"pipeline_id", "vision-model-train"}, {"dependency_changes", ""}},
+      {{"ts", at(15, 12)}, {"pipeline_id", "vision-model-train"}, {"dependency_changes", ""}},
+  }});
+  t.push_back({"model_registry", "model_name", {
+      {{"ts", at(10, 9)}, {"model_name", "defect-vision-v3"}, {"model_hash", "sha256:7f3a"}, {"stage", "Production"}},
+      {{"ts", at(5, 9)}, {"model_name", "yield-forecaster-v2"}, {"model_hash", "sha256:a41e"}, {"stage", "Staging"}},
+      {{"ts", at(25, 9)}, {"model_name", "yield-forecaster-v2"}, {"model_hash", "sha256:9b02"}, {"stage", "Staging"}},
+  }});
+  return t;
+}
+// clang-format on
+
+Status LoadDemoRuntime(store::Store& store, Timestamp now, const std::string& tenant) {
+  for (const DemoTable& d : DemoRuntimeData(now)) {
+    const store::TableSpec* spec = store::FindLoadableTable(d.table);
+    if (spec == nullptr) return Fail(Error::Internal("demo: no table " + std::string(d.table)));
+    std::set<std::string> ids;
+    std::vector<store::LoadRow> rows;
+    for (const auto& raw : d.rows) {
+      std::map<std::string, store::SqlValue> values(raw.begin(), raw.end());
+      auto row = store::NormaliseLoadRow(*spec, values);
+      if (!row) return Fail(row.error());
+      ids.insert(raw.at(std::string(d.id_column)));
+      rows.push_back(std::move(*row));
+    }
+    std::string sql = "DELETE FROM " + std::string(d.table) + " WHERE tenant_id = ? AND " +
+                      std::string(d.id_column) + " IN (";
+    std::vector<store::SqlValue> params = {tenant};
+    for (const auto& id : ids) {
+      sql += params.size() > 1 ? ", ?" : "?";
+      params.push_back(id);
+    }
+    sql += ")";
+    if (auto st = store.Sql().ExecuteInTransaction({{sql, params}}); !st) return st;
+    if (auto st = store::LoadRows(store.Sql(), *spec, tenant, rows, now); !st) return st;
+  }
+  return {};
+}
+
 int RunDemo(Context& ctx) {
   auto now = ctx.Now();
   if (!now) {
@@ -161,6 +259,10 @@ int RunDemo(Context& ctx) {
     pctx.tenant_id = ctx.options().tenant;
     pctx.zone_resolver = resolver->get();
     total.Merge(pipeline::IngestDocument(**store, *parser, b.findings.dump(), "demo:" + b.source, pctx));
+  }
+  if (auto st = LoadDemoRuntime(**store, *now, ctx.options().tenant); !st) {
+    PrintError(st.error());
+    return kExitFailure;
   }
   Json out = {{"received", total.received}, {"inserted", total.inserted}, {"updated", total.updated},
               {"rejected", total.rejected}};

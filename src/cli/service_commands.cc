@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "api/gateway.h"
@@ -81,7 +82,19 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
       return kExitFailure;
     }
   }
-  SystemClock clock;
+  // --now pins the clock of every stage, so the reports the gateway serves (and the
+  // dashboard shows) are reproducible, as `ctem report --now` is.
+  SystemClock system_clock;
+  std::optional<ManualClock> pinned_clock;
+  if (!ctx.options().now.empty()) {
+    auto now = ctx.Now();
+    if (!now) {
+      PrintError(now.error());
+      return kExitUsage;
+    }
+    pinned_clock.emplace(*now);
+  }
+  const Clock& clock = pinned_clock ? static_cast<const Clock&>(*pinned_clock) : system_clock;
   auto resolver = ctx.OpenZoneResolver(clock);
   if (!resolver) {
     PrintError(resolver.error());
@@ -153,7 +166,7 @@ void AddServiceOptions(CLI::App* cmd, ServiceArgs* a, bool http) {
     cmd->add_option("--port", a->port, "HTTP port")->capture_default_str();
     cmd->add_option("--host", a->host, "Address to listen on")->capture_default_str();
     cmd->add_option("--max-body-mb", a->max_body_mb, "Largest request body accepted (413 above)")->capture_default_str();
-    cmd->add_option("--web-root", a->web_root, "Directory of the dashboard's static files");
+    cmd->add_option("--web-root", a->web_root, "Serve the dashboard from this directory (web/, to edit it live)");
   }
   cmd->add_option("--batch-size", a->batch_size, "Records per stage batch (persister: per transaction)")
       ->capture_default_str();
@@ -168,7 +181,7 @@ CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* serve = app.add_subcommand("serve", "Run gateway, normaliser and persister in one process");
   AddServiceOptions(serve, a, true);
   serve->footer("POST /api/ctem/ingest takes {\"source_tool\": \"<tool>\", \"findings\": [...]} (seed section 10.4); "
-                "GET /api/ctem/reports/NAME, /api/ctem/exposures, /healthz, /metrics.\n\nExample:\n"
+                "GET /api/ctem/reports/NAME, /api/ctem/exposures, /healthz, /metrics; the dashboard at /.\n\nExample:\n"
                 "  ctem serve --port 8080\n  curl -X POST localhost:8080/api/ctem/ingest -H 'Content-Type: "
                 "application/json' -d '{\"source_tool\":\"garak\",\"findings\":[{\"probe\":\"dan.Dan_11_0\","
                 "\"failure_rate\":0.4}]}'");
