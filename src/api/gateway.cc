@@ -452,27 +452,21 @@ std::string Gateway::MetricsText() {
   if (options_.zone_resolver != nullptr) {
     const ZoneResolverStats z = options_.zone_resolver->Stats();
     const std::string kind = "graph=\"" + std::string(options_.zone_resolver->Kind()) + "\"";
-    out += "# HELP ctem_zone_lookups_total Zone lookups by the normaliser and scope discovery.\n";
-    out += "# TYPE ctem_zone_lookups_total counter\n";
-    line("ctem_zone_lookups_total", kind, z.lookups);
-    out += "# HELP ctem_zone_cache_hits_total Zone lookups answered from the resolver's cache.\n";
-    out += "# TYPE ctem_zone_cache_hits_total counter\n";
-    line("ctem_zone_cache_hits_total", kind, z.cache_hits);
-    out += "# HELP ctem_zone_graph_queries_total Round trips to the zone graph (one per batch of assets).\n";
-    out += "# TYPE ctem_zone_graph_queries_total counter\n";
-    line("ctem_zone_graph_queries_total", kind, z.round_trips);
-    out += "# HELP ctem_zone_graph_failed_queries_total Round trips that failed or timed out.\n";
-    out += "# TYPE ctem_zone_graph_failed_queries_total counter\n";
-    line("ctem_zone_graph_failed_queries_total", kind, z.failed_queries);
-    out += "# HELP ctem_zone_fallbacks_total Findings scored on the static fallback because the graph failed.\n";
-    out += "# TYPE ctem_zone_fallbacks_total counter\n";
-    line("ctem_zone_fallbacks_total", kind, z.fallbacks);
-    out += "# HELP ctem_zone_rejected_consequences_total Graph answers with an unknown consequence class.\n";
-    out += "# TYPE ctem_zone_rejected_consequences_total counter\n";
-    line("ctem_zone_rejected_consequences_total", kind, z.rejected_consequences);
-    out += "# HELP ctem_zone_graph_outages_total Times the zone graph became unreachable.\n";
-    out += "# TYPE ctem_zone_graph_outages_total counter\n";
-    line("ctem_zone_graph_outages_total", kind, z.outages);
+    const std::pair<const char*, const char*> help[] = {
+        {"ctem_zone_lookups_total", "Zone lookups by the normaliser and scope discovery."},
+        {"ctem_zone_cache_hits_total", "Zone lookups answered from the resolver's cache."},
+        {"ctem_zone_graph_queries_total", "Round trips to the zone graph (one per batch of assets)."},
+        {"ctem_zone_graph_failed_queries_total", "Round trips that failed or timed out."},
+        {"ctem_zone_fallbacks_total", "Findings scored on the static fallback because the graph failed."},
+        {"ctem_zone_rejected_consequences_total", "Graph answers with an unknown consequence class."},
+        {"ctem_zone_graph_outages_total", "Times the zone graph became unreachable."}};
+    const uint64_t values[] = {z.lookups,  z.cache_hits,           z.round_trips, z.failed_queries,
+                               z.fallbacks, z.rejected_consequences, z.outages};
+    for (size_t i = 0; i < std::size(values); ++i) {
+      out += std::string("# HELP ") + help[i].first + " " + help[i].second + "\n# TYPE " + help[i].first +
+             " counter\n";
+      line(help[i].first, kind, values[i]);
+    }
   }
   out += "# HELP ctem_consumer_lag Messages not yet committed, per consumer group and topic.\n";
   out += "# TYPE ctem_consumer_lag gauge\n";
