@@ -108,6 +108,49 @@ TEST(JobsCli, RemediationCheckerOncePrintsEachRescanRequestOnce) {
   EXPECT_EQ(next_day[0]["remediation_id"], "REM-2");
 }
 
+TEST(JobsCli, TheLifecycleDrivesRescanRequestsOncePerDeployedFix) {
+  TempDir dir;
+  const std::string store = "--store=sqlite:" + dir.File("ctem.db");
+  const std::string key = "748f4dbc24a33e26";  // the PLC gateway finding of wiz_findings.json
+  auto at = [&](const char* now, std::vector<std::string> args) {
+    std::vector<std::string> full = {store, "--now", now};
+    full.insert(full.end(), args.begin(), args.end());
+    return RunCtem(dir, full, {"CTEM_ACTOR=test"});
+  };
+  auto requests = [&](const char* now) {
+    auto r = at(now, {"remediation-checker", "--once"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Lines(r.out);
+  };
+  ASSERT_EQ(at("2026-11-20T00:00:00Z", {"ingest", "--source", "wiz", Wiz()}).exit_code, 0);
+  ASSERT_EQ(at("2026-11-20T01:00:00Z", {"remediation", "assign", key, "--to", "bob"}).exit_code, 0);
+  ASSERT_EQ(at("2026-11-20T02:00:00Z", {"remediation", "start", key}).exit_code, 0);
+  auto deployed =
+      at("2026-11-21T09:00:00Z", {"remediation", "deploy-fix", key, "--description", "firmware 4.2"});
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.out << deployed.err;
+  EXPECT_TRUE(requests("2026-11-22T08:00:00Z").empty());  // 23 h after the fix
+  const auto first = requests("2026-11-22T10:00:00Z");
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0]["exposure_key"], key);
+  EXPECT_EQ(first[0]["fix_description"], "firmware 4.2");
+  EXPECT_EQ(first[0]["fix_deployed_date"], "2026-11-21T09:00:00.000Z");
+  EXPECT_TRUE(requests("2026-11-23T10:00:00Z").empty());
+  // The re-scan found the fix ineffective; a second fix is a new fix, asked about once.
+  ASSERT_EQ(at("2026-11-23T11:00:00Z",
+               {"remediation", "reject-fix", key, "--by", "carol", "--reason", "still exploitable"})
+                .exit_code,
+            0);
+  ASSERT_EQ(at("2026-11-23T12:00:00Z", {"remediation", "deploy-fix", key, "--description", "firmware 4.3"})
+                .exit_code,
+            0);
+  const auto second = requests("2026-11-24T13:00:00Z");
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0]["fix_description"], "firmware 4.3");
+  EXPECT_EQ(second[0]["fix_deployed_date"], "2026-11-23T12:00:00.000Z");
+  ASSERT_EQ(at("2026-11-24T15:00:00Z", {"remediation", "verify", key, "--by", "carol"}).exit_code, 0);
+  EXPECT_TRUE(requests("2026-11-26T08:00:00Z").empty());
+}
+
 TEST(JobsCli, ScopeDiscoveryOncePrintsNewAssets) {
   TempDir dir;
   const std::string store = "--store=sqlite:" + dir.File("ctem.db");
