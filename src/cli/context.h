@@ -81,5 +81,6 @@ CommandArgsPtr AddTopicsCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddGraphCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddRemediationCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddJobCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace ctem::cli

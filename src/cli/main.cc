@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddServiceCommands(app, ctx, exit_code));
   commands.push_back(AddGraphCommand(app, ctx, exit_code));
   commands.push_back(AddRemediationCommand(app, ctx, exit_code));
+  commands.push_back(AddJobCommands(app, ctx, exit_code));
 
   try {
     app.parse(argc, argv);

@@ -1,7 +1,8 @@
-// The long-running services: `ctem serve` (everything in one process, the embedded default),
-// and `ctem gateway`, `ctem normaliser`, `ctem persister` (each its own process, scaled on
-// its own). SIGINT/SIGTERM stop them cleanly: the current batch finishes and is committed,
-// or is left uncommitted to be read again.
+// The long-running services: `ctem serve` (everything in one process, the embedded default:
+// gateway, normaliser, persister and the jobs of cli/job_services.h), and `ctem gateway`,
+// `ctem normaliser`, `ctem persister` (each its own process, scaled on its own).
+// SIGINT/SIGTERM stop them cleanly: the current batch finishes and is committed, or is left
+// uncommitted to be read again.
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +15,8 @@
 #include "api/gateway.h"
 #include "bus/bus.h"
 #include "cli/context.h"
+#include "cli/job_services.h"
+#include "cli/signals.h"
 #include "pipeline/stages.h"
 
 namespace ctem::cli {
@@ -26,41 +29,15 @@ struct ServiceArgs final : CommandArgs {
   size_t batch_size = 1000;
   int linger_ms = 20;
   std::string web_root;
-};
-
-// Blocks SIGINT/SIGTERM in every thread started after this, and runs `on_signal` on a
-// dedicated thread when one arrives.
-class SignalWatcher {
- public:
-  explicit SignalWatcher(std::function<void()> on_signal) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-    thread_ = std::thread([this, on_signal = std::move(on_signal)] {
-      int sig = 0;
-      sigwait(&set_, &sig);
-      if (sig == SIGUSR1) return;  // our own wake-up at shutdown
-      spdlog::info("received signal {}, stopping", sig);
-      on_signal();
-    });
-    sigaddset(&set_, SIGUSR1);
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-  }
-  ~SignalWatcher() {
-    pthread_kill(thread_.native_handle(), SIGUSR1);
-    thread_.join();
-  }
-
- private:
-  sigset_t set_{};
-  std::thread thread_;
+  bool no_jobs = false;       // serve: without the scheduled jobs, relay and dispatcher
+  std::string alert_webhook;  // serve: overrides CTEM_ALERT_WEBHOOK
 };
 
 struct Services {
   bool gateway = false;
   bool normaliser = false;
   bool persister = false;
+  bool jobs = false;  // scheduler, outbox relay, alert dispatcher (cli/job_services.h)
 };
 
 int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
@@ -100,6 +77,16 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     PrintError(resolver.error());
     return kExitFailure;
   }
+  jobs::JobsConfig jobs_config;
+  if (which.jobs) {
+    auto config = jobs::JobsConfigFromEnv();
+    if (!config) {
+      PrintError(config.error());
+      return kExitUsage;
+    }
+    jobs_config = std::move(*config);
+    if (!a.alert_webhook.empty()) jobs_config.webhook.url = a.alert_webhook;
+  }
   pipeline::PipelineMetrics metrics;
   pipeline::StageOptions stage_options;
   stage_options.batch_size = a.batch_size;
@@ -129,7 +116,18 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     gateway = std::make_unique<api::Gateway>(
         **bus, [&ctx]() { return ctx.OpenStore(/*migrate=*/false); }, clock, metrics, g);
   }
+  std::unique_ptr<JobServices> job_services;
+  if (which.jobs) {
+    auto created = JobServices::Create(ctx, **bus, clock, resolver->get(), jobs_config, {});
+    if (!created) {
+      PrintError(created.error());
+      return kExitFailure;
+    }
+    job_services = std::move(*created);
+    for (const auto& d : job_services->descriptions()) spdlog::info("serve: {}", d);
+  }
   SignalWatcher signals([&] {
+    if (job_services) job_services->RequestStop();
     if (gateway) gateway->Stop();
     if (normaliser) normaliser->Stop();
     if (persister) persister->Stop();
@@ -137,6 +135,7 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
   std::vector<std::thread> threads;
   if (normaliser) threads.emplace_back([&] { normaliser->Run(); });
   if (persister) threads.emplace_back([&] { persister->Run(); });
+  if (job_services) job_services->Start();
   int rc = kExitOk;
   if (gateway) {
     auto port = gateway->Bind();
@@ -158,6 +157,7 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
               << "\"}" << std::endl;
   }
   for (auto& t : threads) t.join();
+  if (job_services) job_services->Stop();
   return rc;
 }
 
@@ -173,19 +173,33 @@ void AddServiceOptions(CLI::App* cmd, ServiceArgs* a, bool http) {
   cmd->add_option("--linger-ms", a->linger_ms, "How long a stage waits to fill a batch")->capture_default_str();
 }
 
+// serve only: the jobs beside the pipeline.
+void AddJobOptions(CLI::App* cmd, ServiceArgs* a) {
+  cmd->add_flag("--no-jobs", a->no_jobs,
+                "Do not run the scheduled jobs, the outbox relay or the alert dispatcher");
+  cmd->add_option("--alert-webhook", a->alert_webhook,
+                  "Deliver alerts to this webhook (env CTEM_ALERT_WEBHOOK)");
+}
+
 }  // namespace
 
 CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto args = std::make_unique<ServiceArgs>();
   ServiceArgs* a = args.get();
-  auto* serve = app.add_subcommand("serve", "Run gateway, normaliser and persister in one process");
+  auto* serve = app.add_subcommand("serve", "Run gateway, normaliser, persister and the jobs in one process");
   AddServiceOptions(serve, a, true);
+  AddJobOptions(serve, a);
   serve->footer("POST /api/ctem/ingest takes {\"source_tool\": \"<tool>\", \"findings\": [...]} (seed section 10.4); "
-                "GET /api/ctem/reports/NAME, /api/ctem/exposures, /healthz, /metrics; the dashboard at /.\n\nExample:\n"
+                "GET /api/ctem/reports/NAME, /api/ctem/exposures, /healthz, /metrics; the dashboard at /.\nAlso "
+                "runs the jobs (SLA enforcer, remediation checker, scope discovery) on their schedules, relays "
+                "their alerts to ctem.alerts and, with CTEM_ALERT_WEBHOOK, delivers them (docs/operations.md)."
+                "\n\nExample:\n"
                 "  ctem serve --port 8080\n  curl -X POST localhost:8080/api/ctem/ingest -H 'Content-Type: "
                 "application/json' -d '{\"source_tool\":\"garak\",\"findings\":[{\"probe\":\"dan.Dan_11_0\","
                 "\"failure_rate\":0.4}]}'");
-  serve->callback([&ctx, &exit_code, a]() { exit_code = RunServices(ctx, *a, {true, true, true}); });
+  serve->callback([&ctx, &exit_code, a]() {
+    exit_code = RunServices(ctx, *a, {true, true, true, !a->no_jobs});
+  });
 
   auto* gateway = app.add_subcommand("gateway", "Run the HTTP ingestion gateway and query API only");
   AddServiceOptions(gateway, a, true);

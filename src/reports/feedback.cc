@@ -1,5 +1,6 @@
 // CTEM-FEEDBACK-001: new detection gaps from red-team validations (seed section 9.2), and
 // the CTEM context the Reasoning Agent asks for (seed section 9.3).
+#include "core/detection_gap.h"
 #include "reports/report_util.h"
 
 namespace ctem::reports {
@@ -30,14 +31,15 @@ Result<Json> NewGapsReport(store::Store& store, const ReportRequest& req) {
   for (const auto& r : *rows) {
     const bool physical = store::AsBool(r[7]);
     const std::string complexity = store::AsText(r[8]);
-    const char* gap = physical ? "CRITICAL" : complexity == "low" ? "HIGH" : "MEDIUM";
     const Json rules = JsonList(r[5]);
     const Json gaps = JsonList(r[6]);
+    // The same texts as the alert the store raises when the validation is ingested.
+    const DetectionGapAlert alert =
+        DescribeDetectionGap(store::AsText(r[3]), physical, complexity, rules.dump(), gaps.dump());
     out.push_back(Json{
-        {"alert_title", "CTEM DETECTION GAP: " + store::AsText(r[3]) + " evaded detection (" + gap + ")"},
-        {"gap_severity", gap},
-        {"action", "Detection rules tested: " + rules.dump() + ". Gaps identified: " + gaps.dump() +
-                       ". Update ALUSKORT analytics rules to cover this attack path."},
+        {"alert_title", alert.alert_title},
+        {"gap_severity", alert.gap_severity},
+        {"action", alert.action},
         {"validation_id", store::AsText(r[0])},
         {"exposure_id", store::AsText(r[1])},
         {"campaign_id", store::AsText(r[2])},

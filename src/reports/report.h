@@ -57,6 +57,13 @@ std::string_view SlaStatus(const std::optional<Timestamp>& deadline, Timestamp n
 // The seed's escalation ladder (section 7.1).
 std::string_view EscalationLevel(Severity severity, double hours_overdue);
 
+// Not a report: the earliest telemetry row (ts <= now) of each of the tenant's assets in the
+// six sources of `assets`, keyed by (asset_type, asset_id) as `assets` names them. Scope
+// discovery records it as the inventory's first_seen.
+using AssetKey = std::pair<std::string, std::string>;
+Result<std::map<AssetKey, Timestamp>> AssetFirstSightings(store::Store& store, const std::string& tenant_id,
+                                                          Timestamp now);
+
 // Individual reports (exposed for tests), in the order of docs/reports.md.
 Result<Json> AssetsReport(store::Store& store, const ReportRequest& request);
 Result<Json> NewAssetsReport(store::Store& store, const ReportRequest& request);

@@ -157,6 +157,24 @@ Result<Json> AssetsReport(store::Store& store, const ReportRequest& req) {
   return out;
 }
 
+Result<std::map<AssetKey, Timestamp>> AssetFirstSightings(store::Store& store, const std::string& tenant_id,
+                                                          Timestamp now) {
+  std::map<AssetKey, Timestamp> out;
+  for (const AssetSource& src : kSources) {
+    const std::string id(src.id_column);
+    auto rows = Rows(
+        store,
+        "SELECT " + id + ", MIN(ts) FROM " + src.table + " WHERE tenant_id = ? AND ts <= ? GROUP BY " + id,
+        {tenant_id, P(now)});
+    if (!rows) return Fail(rows.error());
+    for (const auto& r : *rows) {
+      const auto first = store::AsTimestamp(r[1]);
+      if (first) out[{src.asset_type, src.id_prefix + store::AsText(r[0])}] = *first;
+    }
+  }
+  return out;
+}
+
 Result<Json> NewAssetsReport(store::Store& store, const ReportRequest& req) {
   Json out = Json::array();
   const SqlValue now = P(req.now);

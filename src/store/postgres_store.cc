@@ -10,6 +10,7 @@
 #include <set>
 
 #include "store/migrations.h"
+#include "store/outbox_rows.h"
 
 namespace ctem::store {
 namespace {
@@ -378,12 +379,30 @@ class PostgresStore final : public Store, public SqlExecutor {
             "attack_path = EXCLUDED.attack_path, physical_consequence_demonstrated = "
             "EXCLUDED.physical_consequence_demonstrated, detection_evaded = EXCLUDED.detection_evaded, "
             "detection_rules_tested = EXCLUDED.detection_rules_tested, detection_gaps = EXCLUDED.detection_gaps, "
-            "tester = EXCLUDED.tester, evidence_url = EXCLUDED.evidence_url RETURNING (xmax = 0)",
+            "tester = EXCLUDED.tester, evidence_url = EXCLUDED.evidence_url RETURNING (xmax = 0), "
+            "gap_alerted_at IS NULL",
             v.validation_id, v.exposure_id, v.campaign_id, Ts(v.ts), v.validation_type, v.exploitable,
             v.exploit_complexity, v.attack_path, v.physical_consequence_demonstrated, v.detection_evaded,
             nlohmann::json(v.detection_rules_tested).dump(), nlohmann::json(v.detection_gaps).dump(), v.tester,
             v.evidence_url, v.tenant_id, Ts(now));
         ++(r[0].as<bool>() ? summary.inserted : summary.updated);
+        // FEEDBACK-001 in real time (issue 7): an evaded validation not alerted yet queues its
+        // detection-gap alert in this transaction, and is marked so a re-ingest does not repeat it.
+        if (!v.detection_evaded || !r[1].as<bool>()) continue;
+        const pqxx::result technique = tx.exec_params(
+            "SELECT atlas_technique FROM ctem_exposures WHERE tenant_id = $1 AND exposure_key = $2",
+            v.tenant_id, v.exposure_id);
+        const OutboxRow row =
+            DetectionGapRow(v, technique.empty() || technique[0][0].is_null() ? "" : technique[0][0].c_str());
+        tx.exec_params(
+            "INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, alert_title, payload, "
+            "dedup_key) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT (dedup_key) DO NOTHING",
+            Ts(now), v.tenant_id, row.alert_type, row.exposure_key, row.alert_title, row.payload_json,
+            row.dedup_key);
+        tx.exec_params(
+            "UPDATE ctem_validations SET gap_alerted_at = $1 WHERE tenant_id = $2 AND validation_id = $3",
+            Ts(now), v.tenant_id, v.validation_id);
+        ++summary.detection_gaps;
       }
       tx.commit();
       return summary;

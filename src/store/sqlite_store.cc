@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "store/migrations.h"
+#include "store/outbox_rows.h"
 
 namespace ctem::store {
 namespace {
@@ -408,6 +409,19 @@ class SqliteStore final : public Store {
           "excluded.physical_consequence_demonstrated, detection_evaded = excluded.detection_evaded, "
           "detection_rules_tested = excluded.detection_rules_tested, detection_gaps = "
           "excluded.detection_gaps, tester = excluded.tester, evidence_url = excluded.evidence_url");
+      // FEEDBACK-001 in real time (issue 7): an evaded validation not alerted yet queues its
+      // detection-gap alert in this transaction, and is marked so a re-ingest does not repeat it.
+      SQLite::Statement gap_state(
+          *db_,
+          "SELECT gap_alerted_at IS NULL FROM ctem_validations WHERE tenant_id = ? AND validation_id = ?");
+      SQLite::Statement technique(
+          *db_, "SELECT atlas_technique FROM ctem_exposures WHERE tenant_id = ? AND exposure_key = ?");
+      SQLite::Statement gap_outbox(
+          *db_,
+          "INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, alert_title, payload, "
+          "dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING");
+      SQLite::Statement gap_mark(
+          *db_, "UPDATE ctem_validations SET gap_alerted_at = ? WHERE tenant_id = ? AND validation_id = ?");
       for (const Validation& v : batch) {
         exists.reset();
         exists.bind(1, v.tenant_id);
@@ -433,6 +447,32 @@ class SqliteStore final : public Store {
         upsert.bind(i++, Ts(now));
         upsert.exec();
         ++(found ? summary.updated : summary.inserted);
+        if (!v.detection_evaded) continue;
+        gap_state.reset();
+        gap_state.bind(1, v.tenant_id);
+        gap_state.bind(2, v.validation_id);
+        if (!gap_state.executeStep() || gap_state.getColumn(0).getInt() == 0) continue;  // alerted before
+        technique.reset();
+        technique.bind(1, v.tenant_id);
+        technique.bind(2, v.exposure_id);
+        const std::string atlas =
+            technique.executeStep() ? technique.getColumn(0).getString() : std::string();
+        const OutboxRow row = DetectionGapRow(v, atlas);
+        gap_outbox.reset();
+        gap_outbox.bind(1, Ts(now));
+        gap_outbox.bind(2, v.tenant_id);
+        gap_outbox.bind(3, row.alert_type);
+        gap_outbox.bind(4, row.exposure_key);
+        gap_outbox.bind(5, row.alert_title);
+        gap_outbox.bind(6, row.payload_json);
+        gap_outbox.bind(7, row.dedup_key);
+        gap_outbox.exec();
+        gap_mark.reset();
+        gap_mark.bind(1, Ts(now));
+        gap_mark.bind(2, v.tenant_id);
+        gap_mark.bind(3, v.validation_id);
+        gap_mark.exec();
+        ++summary.detection_gaps;
       }
       tx.commit();
       return summary;

@@ -10,7 +10,10 @@
 //    the SLA deadline only tightens: min(old, created_at + SLA(new severity));
 //  * a Verified/Closed exposure seen again counts a re-detection and queues a regression
 //    alert in the outbox, in the same transaction;
-//  * a repeat clears `no_longer_seen_at`: an exposure the tool reports again is seen.
+//  * a repeat clears `no_longer_seen_at`: an exposure the tool reports again is seen;
+//  * a validation stored with detection_evaded and not alerted before queues a DETECTION_GAP
+//    alert (CTEM-FEEDBACK-001) in the outbox, in the same transaction, and records
+//    `gap_alerted_at`: once per validation, however often it is ingested again.
 //
 // Contract of MarkNoLongerSeen (a tool reporting exposures gone, e.g. Snyk's removedIssues):
 //  * one transaction per call; only the given tenant's rows with those keys are touched;
@@ -46,6 +49,7 @@ struct UpsertSummary {
   size_t inserted = 0;
   size_t updated = 0;
   size_t regressions = 0;  // Verified/Closed exposures seen again
+  size_t detection_gaps = 0;  // validations that evaded detection, alerted for the first time
 };
 
 // An exposure as stored, with the columns the engine maintains itself.
