@@ -94,6 +94,9 @@ class Bus {
   // Creates the topics that do not exist yet; existing ones are left as they are. Returns a
   // human-readable line per topic (created / exists / clamped replication factor).
   virtual Result<std::vector<std::string>> CreateTopics(const std::vector<TopicSpec>& topics) = 0;
+  // The names of every topic on the bus, sorted (internal topics such as Kafka's
+  // __consumer_offsets excluded).
+  virtual Result<std::vector<std::string>> ListTopics() = 0;
   // Lag of `group` on `topics`, per partition.
   virtual Result<std::vector<PartitionLag>> GroupLag(const std::string& group,
                                                      const std::vector<std::string>& topics) = 0;

@@ -340,6 +340,16 @@ class EmbeddedBus final : public Bus {
     });
   }
 
+  Result<std::vector<std::string>> ListTopics() override {
+    return Guard("list topics", [&]() -> Result<std::vector<std::string>> {
+      auto db = Connect(path_);
+      SQLite::Statement q(*db, "SELECT name FROM bus_topics ORDER BY name");
+      std::vector<std::string> out;
+      while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+      return out;
+    });
+  }
+
   Result<std::vector<PartitionLag>> GroupLag(const std::string& group,
                                              const std::vector<std::string>& topics) override {
     return Guard("lag", [&]() -> Result<std::vector<PartitionLag>> {

@@ -701,6 +701,16 @@ class KafkaBus final : public Bus {
     return lines;
   }
 
+  Result<std::vector<std::string>> ListTopics() override {
+    auto cluster = DescribeCluster("listing topics");
+    if (!cluster) return Fail(cluster.error());
+    std::vector<std::string> out;
+    for (const auto& [name, partitions] : cluster->partitions) {
+      if (!name.starts_with("__")) out.push_back(name);  // __consumer_offsets and friends
+    }
+    return out;  // std::map: already sorted
+  }
+
   Result<std::vector<PartitionLag>> GroupLag(const std::string& group,
                                              const std::vector<std::string>& topics) override {
     if (group.empty()) return Fail(Error::InvalidArgument("GroupLag needs a group id"));

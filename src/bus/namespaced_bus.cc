@@ -65,6 +65,15 @@ class NamespacedBus final : public Bus {
     for (auto& t : renamed) t.name = ns_ + t.name;
     return inner_->CreateTopics(renamed);
   }
+  Result<std::vector<std::string>> ListTopics() override {
+    auto all = inner_->ListTopics();
+    if (!all) return all;
+    std::vector<std::string> mine;
+    for (const auto& t : *all) {
+      if (t.starts_with(ns_)) mine.push_back(t.substr(ns_.size()));
+    }
+    return mine;
+  }
   Result<std::vector<PartitionLag>> GroupLag(const std::string& group, const std::vector<std::string>& topics) override {
     auto lag = inner_->GroupLag(ns_ + group, Prefixed(topics));
     if (lag) {

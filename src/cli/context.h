@@ -82,5 +82,7 @@ CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddGraphCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddRemediationCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddJobCommands(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddVerifyCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddWebhooksCommand(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace ctem::cli

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   commands.push_back(AddGraphCommand(app, ctx, exit_code));
   commands.push_back(AddRemediationCommand(app, ctx, exit_code));
   commands.push_back(AddJobCommands(app, ctx, exit_code));
+  commands.push_back(AddVerifyCommand(app, ctx, exit_code));
+  commands.push_back(AddWebhooksCommand(app, ctx, exit_code));
 
   try {
     app.parse(argc, argv);

@@ -17,6 +17,7 @@
 #include "cli/context.h"
 #include "cli/job_services.h"
 #include "cli/signals.h"
+#include "cli/service_heartbeat.h"
 #include "pipeline/stages.h"
 
 namespace ctem::cli {
@@ -132,6 +133,11 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     if (normaliser) normaliser->Stop();
     if (persister) persister->Stop();
   });
+  std::vector<std::string> running;
+  if (gateway) running.push_back("gateway");
+  if (normaliser) running.push_back("normaliser");
+  if (persister) running.push_back("persister");
+  ServiceHeartbeat heartbeat(ctx, running);
   std::vector<std::thread> threads;
   if (normaliser) threads.emplace_back([&] { normaliser->Run(); });
   if (persister) threads.emplace_back([&] { persister->Run(); });

@@ -226,7 +226,8 @@ TEST(IngestCli, EveryCommandExplainsItselfWithAnExample) {
   TempDir dir;
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"migrate", "--help"}, {"ingest", "--help"}, {"exposures", "list", "--help"}, {"report", "--help"},
-           {"demo", "--help"}}) {
+           {"demo", "--help"}, {"graph", "--help"}, {"graph", "load", "--help"}, {"graph", "show", "--help"},
+           {"verify", "--help"}, {"webhooks", "--help"}, {"serve", "--help"}, {"topics", "create", "--help"}}) {
     auto r = RunCtem(dir, args);
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_NE(r.out.find("Example"), std::string::npos) << args[0] << r.out;

@@ -149,6 +149,13 @@ TEST_F(KafkaBusTest, CreateTopicsCreatesThenReportsExists) {
   auto lag = bus->GroupLag(UniqueKafkaName("g"), {a, b});
   ASSERT_TRUE(lag) << lag.error().message;
   EXPECT_EQ(lag->size(), 4U);
+
+  // And the topics are listed, internal ones not.
+  auto listed = bus->ListTopics();
+  ASSERT_TRUE(listed) << listed.error().message;
+  EXPECT_NE(std::find(listed->begin(), listed->end(), a), listed->end());
+  EXPECT_NE(std::find(listed->begin(), listed->end(), b), listed->end());
+  EXPECT_EQ(std::find(listed->begin(), listed->end(), "__consumer_offsets"), listed->end());
 }
 
 TEST_F(KafkaBusTest, ReplicationFactorAboveBrokerCountIsClamped) {
