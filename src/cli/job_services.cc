@@ -56,6 +56,7 @@ Result<std::unique_ptr<JobServices>> JobServices::Create(const Context& ctx, bus
       auto schedule = JobSchedule(name, config);
       if (!schedule) return Fail(schedule.error());
       services->descriptions_.push_back(std::string(name) + " " + schedule->Describe());
+      services->names_.emplace_back(name);
       scheduled.push_back({std::move(*job), std::move(*schedule)});
     }
     services->scheduler_ = std::make_unique<jobs::Scheduler>(**store, clock, std::move(scheduled));
@@ -65,6 +66,7 @@ Result<std::unique_ptr<JobServices>> JobServices::Create(const Context& ctx, bus
     if (!store) return Fail(store.error());
     services->relay_ = std::make_unique<jobs::OutboxRelay>(**store, bus, clock, config.relay);
     services->descriptions_.push_back("outbox-relay");
+    services->names_.emplace_back("outbox-relay");
   }
   if (which.dispatcher && !config.webhook.url.empty()) {
     auto webhook = jobs::WebhookClient::Create(config.webhook);
@@ -72,6 +74,7 @@ Result<std::unique_ptr<JobServices>> JobServices::Create(const Context& ctx, bus
     services->dispatcher_ =
         std::make_unique<jobs::AlertDispatcher>(bus, std::move(*webhook), services->dispatcher_metrics_);
     services->descriptions_.push_back("alert-dispatcher");
+    services->names_.emplace_back("alert-dispatcher");
   }
   return services;
 }

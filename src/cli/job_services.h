@@ -56,6 +56,8 @@ class JobServices {
   void Stop();
   // One phrase per service started, e.g. "sla-enforcer every 4h".
   const std::vector<std::string>& descriptions() const { return descriptions_; }
+  // The service names started ("sla-enforcer", "outbox-relay", ...), as `ctem verify` knows them.
+  const std::vector<std::string>& names() const { return names_; }
 
  private:
   JobServices() = default;
@@ -67,6 +69,7 @@ class JobServices {
   jobs::DispatcherMetrics dispatcher_metrics_;
   std::vector<std::thread> threads_;
   std::vector<std::string> descriptions_;
+  std::vector<std::string> names_;
 };
 
 }  // namespace ctem::cli

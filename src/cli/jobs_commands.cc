@@ -12,6 +12,7 @@
 #include "bus/bus.h"
 #include "cli/context.h"
 #include "cli/job_services.h"
+#include "cli/service_heartbeat.h"
 #include "cli/signals.h"
 #include "jobs/alert_dispatcher.h"
 #include "jobs/config.h"
@@ -122,6 +123,7 @@ int RunJob(Context& ctx, const JobArgs& a, std::string_view name) {
   jobs::Scheduler scheduler(*env->store, *env->clock, std::move(scheduled));
   scheduler.SetRelay(&relay);
   SignalWatcher signals([&] { scheduler.Stop(); });
+  ServiceHeartbeat heartbeat(ctx, {std::string(name)});
   std::cout << jobs::Json{{"running", name},
                           {"schedule", described},
                           {"store", ctx.StoreUrl()},
@@ -176,6 +178,9 @@ int RunDispatcher(Context& ctx, const JobArgs& a) {
   });
   std::thread relay_thread;
   if (!a.no_relay) relay_thread = std::thread([&] { relay.Run(); });
+  std::vector<std::string> beating = {"alert-dispatcher"};
+  if (!a.no_relay) beating.emplace_back("outbox-relay");
+  ServiceHeartbeat heartbeat(ctx, beating);
   std::cout
       << jobs::Json{{"running", "alert-dispatcher"}, {"relay", !a.no_relay}, {"bus", ctx.BusUrl()}}.dump()
       << std::endl;
@@ -204,6 +209,7 @@ int RunRelay(Context& ctx, const JobArgs& a) {
     return kExitOk;
   }
   SignalWatcher signals([&] { relay.Stop(); });
+  ServiceHeartbeat heartbeat(ctx, {"outbox-relay"});
   std::cout
       << jobs::Json{{"running", "outbox-relay"}, {"store", ctx.StoreUrl()}, {"bus", ctx.BusUrl()}}.dump()
       << std::endl;

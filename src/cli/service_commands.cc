@@ -137,6 +137,7 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
   if (gateway) running.push_back("gateway");
   if (normaliser) running.push_back("normaliser");
   if (persister) running.push_back("persister");
+  if (job_services) running.insert(running.end(), job_services->names().begin(), job_services->names().end());
   ServiceHeartbeat heartbeat(ctx, running);
   std::vector<std::thread> threads;
   if (normaliser) threads.emplace_back([&] { normaliser->Run(); });

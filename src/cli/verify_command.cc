@@ -27,7 +27,9 @@ using Json = nlohmann::json;
 
 struct VerifyArgs final : CommandArgs {
   std::string gateway;
-  std::vector<std::string> services = {"gateway", "normaliser", "persister"};
+  // The seed's section 10.3 services; the relay and dispatcher are named with --services.
+  std::vector<std::string> services = {"gateway", "normaliser", "persister", "sla-enforcer",
+                                       "remediation-checker"};
   int stale_after_s = 0;  // 0: three heartbeat intervals
   std::string format = "text";
 };
@@ -35,8 +37,9 @@ struct VerifyArgs final : CommandArgs {
 // The tables a complete schema has: the seed's three first, then the engine's own and the
 // runtime tables the analytics read.
 std::vector<std::string> ExpectedTables() {
-  std::vector<std::string> out = {"ctem_exposures", "ctem_validations", "ctem_remediations",
-                                  "ctem_alert_outbox", "ctem_service_heartbeats"};
+  std::vector<std::string> out = {"ctem_exposures",         "ctem_validations", "ctem_remediations",
+                                  "ctem_remediation_audit", "ctem_assets",      "ctem_job_runs",
+                                  "ctem_alert_outbox",      "ctem_service_heartbeats"};
   for (const auto& t : store::LoadableTables()) {
     if (std::find(out.begin(), out.end(), t.name) == out.end()) out.push_back(std::string(t.name));
   }

@@ -64,6 +64,11 @@ TEST(VerifyCli, PassesWithServeRunning) {
   }
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("OK: gateway (1 instance(s)"), std::string::npos) << r.out;
+  // serve runs the jobs too, and each beats under its own service name.
+  EXPECT_NE(r.out.find("OK: sla-enforcer (1 instance(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OK: remediation-checker (1 instance(s)"), std::string::npos) << r.out;
+  auto relay = RunCtem(dir, {"--store=sqlite:ctem.db", "verify", "--services", "outbox-relay,scope-discovery"});
+  EXPECT_EQ(relay.exit_code, 0) << relay.out;
   EXPECT_NE(r.out.find("OK: ctem.dlq"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("OK: /healthz answered 200"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ctem-normaliser-group: 0 message(s) behind"), std::string::npos) << r.out;
