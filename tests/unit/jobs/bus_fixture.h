@@ -62,6 +62,7 @@ class FlakyBus final : public bus::Bus {
                                                   const std::vector<std::string>& topics) override {
     return inner_.GroupLag(group, topics);
   }
+  Result<std::vector<std::string>> ListTopics() override { return inner_.ListTopics(); }
 
  private:
   class FlakyProducer final : public bus::Producer {
