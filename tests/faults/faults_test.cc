@@ -253,7 +253,7 @@ class FaultsTest : public ::testing::Test {
   // nothing this suite sent.
   std::map<std::pair<std::string, long>, int> Stored(size_t& unparsable) {
     const std::string cmd = "psql " + testing::ShellQuote(admin_url_) +
-                            " -qAtF'|' -c \"SELECT title, count(*) FROM exposures GROUP BY title\" 2>&1";
+                            " -qAtF'|' -c \"SELECT title, count(*) FROM ctem_exposures GROUP BY title\" 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     std::map<std::pair<std::string, long>, int> out;
     unparsable = 0;
@@ -373,7 +373,7 @@ TEST_F(FaultsTest, EveryAcceptedFindingIsStoredExactlyOnceThroughCrashesOfEveryP
   size_t duplicates = 0;
   size_t unknown = unparsable;
   size_t maybe_stored = 0;
-  for (const auto& id : accepted) lost += stored.count(id) ? 0 : 1;
+  for (const auto& id : accepted) lost += stored.count(id) ? 0u : 1u;
   for (const auto& [id, copies] : stored) {
     if (copies > 1) duplicates += static_cast<size_t>(copies - 1);
     const auto s = sent_.find(id);
