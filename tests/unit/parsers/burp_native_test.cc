@@ -736,7 +736,9 @@ TEST(BurpHostileXml, XxeInAnIssueFieldIsRefusedAndNothingIsRead) {
     ExpectRefused(b, "<!ENTITY");
     const std::string all = EverythingIn(b);
     EXPECT_FALSE(Has(all, "root:")) << all;
-    if (!passwd_first_line.empty()) EXPECT_FALSE(Has(all, passwd_first_line)) << all;
+    if (!passwd_first_line.empty()) {
+      EXPECT_FALSE(Has(all, passwd_first_line)) << all;
+    }
   }
 }
 
