@@ -3,7 +3,6 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -11,8 +10,7 @@
 
 #include "api/remediation_routes.h"
 #include "api/dashboard.h"
-#include "parsers/parser.h"
-#include "pipeline/decompress.h"
+#include "pipeline/ingest_request.h"
 #include "reports/render.h"
 #include "reports/report.h"
 
@@ -95,27 +93,6 @@ void ReplyError(httplib::Response& res, int status, const std::string& reason) {
   Reply(res, status, Json{{"error", reason}});
 }
 
-// The partition key of a raw finding: the asset it is about, so one asset's findings stay in
-// order (issue 4). Fields tried in order; empty when none is present.
-std::string AssetKey(simdjson::dom::element finding) {
-  static constexpr const char* kFields[] = {"entityExternalId", "asset_id", "packageName", "model_name",
-                                            "probe", "exposure_id", "validation_id", "remediation_id"};
-  simdjson::dom::object obj;
-  if (finding.get_object().get(obj) != simdjson::SUCCESS) return {};
-  for (const char* f : kFields) {
-    std::string_view v;
-    if (obj[f].get_string().get(v) == simdjson::SUCCESS) return std::string(v);
-  }
-  return {};
-}
-
-bool ReadableContentType(const std::string& type) {
-  const std::string t = type.substr(0, type.find(';'));
-  return t == "application/json" || t == "application/x-ndjson" || t == "application/jsonl" ||
-         t == "application/xml" || t == "text/xml" || t == "text/csv" || t == "application/sarif+json" ||
-         t == "text/plain";
-}
-
 }  // namespace
 
 Gateway::Gateway(bus::Bus& bus, StoreFactory stores, const Clock& clock, pipeline::PipelineMetrics& metrics,
@@ -177,92 +154,23 @@ void Gateway::Routes() {
 
   server_->Post("/api/ctem/ingest", [this](const httplib::Request& req, httplib::Response& res) {
     ++requests_;
+    pipeline::IngestRequest request;
     const std::string type = req.get_header_value("Content-Type");
-    if (!ReadableContentType(type)) {
-      ReplyError(res, 415, "unsupported Content-Type '" + type +
-                               "' (send application/json, application/x-ndjson, application/xml or text/csv)");
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    request.content_type = type;
+    request.content_encoding = encoding;
+    request.source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
+    request.tenant = std::string(kDefaultTenant);
+    request.body = req.body;
+    request.max_decompressed_bytes = options_.max_body_bytes * 8;
+    auto split = pipeline::SplitIngestBody(request);
+    if (!split) {
+      if (!split.error().source.empty()) Counters(split.error().source).rejected += 1;
+      ReplyError(res, split.error().http_status, split.error().reason);
       return;
     }
-    std::string body_storage;
-    std::string_view body = req.body;
-    if (req.get_header_value("Content-Encoding") == "gzip" || pipeline::IsGzip(body)) {
-      auto plain = pipeline::MaybeGunzip(body, options_.max_body_bytes * 8);
-      if (!plain) {
-        ReplyError(res, 400, plain.error().message);
-        return;
-      }
-      body_storage = std::move(*plain);
-      body = body_storage;
-    }
-    std::string source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
-    const std::string tenant = std::string(kDefaultTenant);
-
-    std::vector<bus::OutgoingMessage> messages;
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    const bool is_json = parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS;
-    if (!is_json && (type.starts_with("application/json") || type.starts_with("application/sarif"))) {
-      // simdjson says *that* the body is malformed; nlohmann says *where*.
-      std::string where;
-      try {
-        const auto ignored = nlohmann::json::parse(body.begin(), body.end());
-        (void)ignored;
-      } catch (const nlohmann::json::exception& e) {
-        where = std::string(": ") + e.what();
-      }
-      ReplyError(res, 400, "malformed JSON body" + where);
-      return;
-    }
-    simdjson::dom::object obj;
-    simdjson::dom::array findings;
-    const bool is_payload = is_json && root.get_object().get(obj) == simdjson::SUCCESS &&
-                            obj["findings"].get_array().get(findings) == simdjson::SUCCESS;
-    if (is_payload) {
-      std::string_view tool;
-      if (obj["source_tool"].get_string().get(tool) == simdjson::SUCCESS) {
-        if (!source.empty() && parsers::FindParser(source) != parsers::FindParser(tool)) {
-          ReplyError(res, 400, "source_tool '" + std::string(tool) + "' contradicts source '" + source + "'");
-          return;
-        }
-        source = std::string(tool);
-      }
-    } else if (is_json && type.starts_with("application/json") && body.find_first_not_of(" \t\r\n") != std::string_view::npos &&
-               body[body.find_first_not_of(" \t\r\n")] == '{' && !req.has_param("source") &&
-               req.get_header_value("X-CTEM-Source").empty()) {
-      ReplyError(res, 400, "a payload needs \"source_tool\" and a \"findings\" array (seed section 10.4), or ?source=");
-      return;
-    }
-    if (source.empty()) {
-      ReplyError(res, 400, "no source: send {\"source_tool\": ..., \"findings\": [...]} or ?source=<tool>");
-      return;
-    }
-    const parsers::SourceParser* p = parsers::FindParser(source);
-    if (p == nullptr) {
-      std::string names;
-      for (const auto& n : parsers::SourceNames()) names += (names.empty() ? "" : ", ") + n;
-      ReplyError(res, 400, "unknown source '" + source + "' (expected one of: " + names + ")");
-      return;
-    }
-    const std::string canonical(p->Name());
-    SourceCounters& counters = Counters(canonical);
-    const bus::Headers headers = {{std::string(pipeline::kTenantHeader), tenant},
-                                  {std::string(pipeline::kSourceHeader), canonical}};
-    const std::string topic = bus::RawTopic(canonical);
-    if (is_payload || (is_json && root.is_array())) {
-      simdjson::dom::array arr = is_payload ? findings : simdjson::dom::array(root);
-      for (simdjson::dom::element f : arr) {
-        messages.push_back({topic, AssetKey(f), simdjson::minify(f), headers});
-      }
-    } else if (is_json || type.starts_with("application/xml") || type.starts_with("text/") ||
-               type.starts_with("application/x-ndjson") || type.starts_with("application/jsonl") ||
-               type.starts_with("application/sarif")) {
-      // A native document (or one finding): the normaliser parses it whole.
-      messages.push_back({topic, is_json ? AssetKey(root) : std::string(), std::string(body), headers});
-    } else {
-      ReplyError(res, 400, "malformed JSON body");
-      counters.rejected += 1;
-      return;
-    }
+    SourceCounters& counters = Counters(split->source);
+    std::vector<bus::OutgoingMessage>& messages = split->messages;
     counters.received += messages.size();
     if (messages.empty()) {
       Reply(res, 202, Json{{"accepted", 0}});
