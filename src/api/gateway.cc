@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/remediation_routes.h"
+#include "core/log_escape.h"
+#include "store/api_tokens.h"
 #include "api/dashboard.h"
 #include "parsers/parser.h"
 #include "pipeline/decompress.h"
@@ -109,6 +111,30 @@ std::string AssetKey(simdjson::dom::element finding) {
   return {};
 }
 
+// The length of the first string (value or key) in `e` longer than `limit`; nullopt when none
+// is. Recursion is bounded by the parser's max depth.
+std::optional<size_t> LongestStringOver(simdjson::dom::element e, size_t limit) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::STRING: {
+      std::string_view v = e.get_string().value_unsafe();
+      if (v.size() > limit) return v.size();
+      return std::nullopt;
+    }
+    case simdjson::dom::element_type::ARRAY:
+      for (simdjson::dom::element child : simdjson::dom::array(e)) {
+        if (auto n = LongestStringOver(child, limit)) return n;
+      }
+      return std::nullopt;
+    case simdjson::dom::element_type::OBJECT:
+      for (simdjson::dom::key_value_pair field : simdjson::dom::object(e)) {
+        if (field.key.size() > limit) return field.key.size();
+        if (auto n = LongestStringOver(field.value, limit)) return n;
+      }
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
 bool ReadableContentType(const std::string& type) {
   const std::string t = type.substr(0, type.find(';'));
   return t == "application/json" || t == "application/x-ndjson" || t == "application/jsonl" ||
@@ -125,7 +151,26 @@ Gateway::Gateway(bus::Bus& bus, StoreFactory stores, const Clock& clock, pipelin
       metrics_(metrics),
       options_(std::move(options)),
       pools_(std::make_unique<Pools>(bus, std::move(stores))),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(std::make_unique<httplib::Server>()),
+      limiter_(options_.rate_limit_per_s, options_.rate_limit_burst) {
+  auth_ = std::make_unique<TokenAuthenticator>(
+      [this](const std::string& hash) -> Result<std::optional<store::ApiTokenRow>> {
+        auto store = pools_->Store();
+        if (!store) return Fail(store.error());
+        auto row = store::FindApiTokenByHash(**store, hash);
+        if (!row) {
+          store->Discard();
+          return Fail(row.error());
+        }
+        // The last use, at most once a minute per token (a lookup happens once per cache TTL).
+        const Timestamp now = clock_.Now();
+        if (*row && !(*row)->revoked_at &&
+            (!(*row)->last_used_at || now - *(*row)->last_used_at > std::chrono::minutes(1))) {
+          if (!store::TouchApiToken(**store, (*row)->id, now)) store->Discard();
+        }
+        return row;
+      },
+      nullptr, options_.auth_cache_ttl);
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_tcp_nodelay(true);
   // Debian's cpp-httplib stalls ~40 ms per keep-alive request unless the listening socket has
@@ -171,120 +216,43 @@ void Gateway::Routes() {
     Reply(res, 200, Json{{"status", "ok"}});
   });
 
-  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+  server_->Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Access::kRead)) return;
     res.set_content(MetricsText(), "text/plain; version=0.0.4");
   });
 
-  server_->Post("/api/ctem/ingest", [this](const httplib::Request& req, httplib::Response& res) {
+  server_->Post("/api/ctem/ingest", [this](const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& content_reader) {
     ++requests_;
-    const std::string type = req.get_header_value("Content-Type");
-    if (!ReadableContentType(type)) {
-      ReplyError(res, 415, "unsupported Content-Type '" + type +
-                               "' (send application/json, application/x-ndjson, application/xml or text/csv)");
-      return;
-    }
-    std::string body_storage;
-    std::string_view body = req.body;
-    if (req.get_header_value("Content-Encoding") == "gzip" || pipeline::IsGzip(body)) {
-      auto plain = pipeline::MaybeGunzip(body, options_.max_body_bytes * 8);
-      if (!plain) {
-        ReplyError(res, 400, plain.error().message);
-        return;
+    // Authenticated before the body is read: an anonymous sender cannot make the gateway
+    // read or inflate anything.
+    auto who = Authorize(req, res, Access::kIngest);
+    if (!who) return;
+    // httplib has removed a Content-Encoding (gzip, deflate) already; the inflated bytes are
+    // bounded here (a chunked or compressed body is not bounded by the Content-Length check).
+    const size_t limit = req.has_header("Content-Encoding") ? std::max(options_.max_body_bytes, options_.max_decompressed_bytes)
+                                                            : options_.max_body_bytes;
+    std::string raw;
+    bool too_large = false;
+    content_reader([&](const char* data, size_t n) {
+      if (raw.size() + n > limit) {
+        too_large = true;
+        return false;
       }
-      body_storage = std::move(*plain);
-      body = body_storage;
-    }
-    std::string source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
-    const std::string tenant = std::string(kDefaultTenant);
-
-    std::vector<bus::OutgoingMessage> messages;
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    const bool is_json = parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS;
-    if (!is_json && (type.starts_with("application/json") || type.starts_with("application/sarif"))) {
-      // simdjson says *that* the body is malformed; nlohmann says *where*.
-      std::string where;
-      try {
-        const auto ignored = nlohmann::json::parse(body.begin(), body.end());
-        (void)ignored;
-      } catch (const nlohmann::json::exception& e) {
-        where = std::string(": ") + e.what();
-      }
-      ReplyError(res, 400, "malformed JSON body" + where);
+      raw.append(data, n);
+      return true;
+    });
+    if (too_large) {
+      Counters("unknown").rejected += 1;
+      ReplyError(res, 413, "request body larger than " + std::to_string(limit) + " bytes");
       return;
     }
-    simdjson::dom::object obj;
-    simdjson::dom::array findings;
-    const bool is_payload = is_json && root.get_object().get(obj) == simdjson::SUCCESS &&
-                            obj["findings"].get_array().get(findings) == simdjson::SUCCESS;
-    if (is_payload) {
-      std::string_view tool;
-      if (obj["source_tool"].get_string().get(tool) == simdjson::SUCCESS) {
-        if (!source.empty() && parsers::FindParser(source) != parsers::FindParser(tool)) {
-          ReplyError(res, 400, "source_tool '" + std::string(tool) + "' contradicts source '" + source + "'");
-          return;
-        }
-        source = std::string(tool);
-      }
-    } else if (is_json && type.starts_with("application/json") && body.find_first_not_of(" \t\r\n") != std::string_view::npos &&
-               body[body.find_first_not_of(" \t\r\n")] == '{' && !req.has_param("source") &&
-               req.get_header_value("X-CTEM-Source").empty()) {
-      ReplyError(res, 400, "a payload needs \"source_tool\" and a \"findings\" array (seed section 10.4), or ?source=");
-      return;
-    }
-    if (source.empty()) {
-      ReplyError(res, 400, "no source: send {\"source_tool\": ..., \"findings\": [...]} or ?source=<tool>");
-      return;
-    }
-    const parsers::SourceParser* p = parsers::FindParser(source);
-    if (p == nullptr) {
-      std::string names;
-      for (const auto& n : parsers::SourceNames()) names += (names.empty() ? "" : ", ") + n;
-      ReplyError(res, 400, "unknown source '" + source + "' (expected one of: " + names + ")");
-      return;
-    }
-    const std::string canonical(p->Name());
-    SourceCounters& counters = Counters(canonical);
-    const bus::Headers headers = {{std::string(pipeline::kTenantHeader), tenant},
-                                  {std::string(pipeline::kSourceHeader), canonical}};
-    const std::string topic = bus::RawTopic(canonical);
-    if (is_payload || (is_json && root.is_array())) {
-      simdjson::dom::array arr = is_payload ? findings : simdjson::dom::array(root);
-      for (simdjson::dom::element f : arr) {
-        messages.push_back({topic, AssetKey(f), simdjson::minify(f), headers});
-      }
-    } else if (is_json || type.starts_with("application/xml") || type.starts_with("text/") ||
-               type.starts_with("application/x-ndjson") || type.starts_with("application/jsonl") ||
-               type.starts_with("application/sarif")) {
-      // A native document (or one finding): the normaliser parses it whole.
-      messages.push_back({topic, is_json ? AssetKey(root) : std::string(), std::string(body), headers});
-    } else {
-      ReplyError(res, 400, "malformed JSON body");
-      counters.rejected += 1;
-      return;
-    }
-    counters.received += messages.size();
-    if (messages.empty()) {
-      Reply(res, 202, Json{{"accepted", 0}});
-      return;
-    }
-    auto producer = pools_->Producer();
-    if (!producer) {
-      counters.rejected += messages.size();
-      ReplyError(res, 503, "bus unavailable: " + producer.error().message);
-      return;
-    }
-    if (auto st = (*producer)->Publish(messages, options_.publish_timeout); !st) {
-      producer->Discard();
-      counters.rejected += messages.size();
-      ReplyError(res, 503, "not accepted, retry: " + st.error().message);
-      return;
-    }
-    counters.accepted += messages.size();
-    Reply(res, 202, Json{{"accepted", messages.size()}});
+    Ingest(req, res, *who, raw);
   });
 
   server_->Get(R"(/api/ctem/reports/([a-z\-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     const std::string name = req.matches[1];
     const reports::ReportSpec* spec = reports::FindReport(name);
     if (spec == nullptr) {
@@ -294,7 +262,7 @@ void Gateway::Routes() {
       return;
     }
     reports::ReportRequest rr;
-    rr.tenant_id = std::string(kDefaultTenant);
+    rr.tenant_id = who->tenant_id;
     rr.zone_resolver = options_.zone_resolver;
     rr.now = clock_.Now();
     if (req.has_param("now")) {
@@ -331,7 +299,10 @@ void Gateway::Routes() {
   });
 
   server_->Get("/api/ctem/exposures", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     store::ExposureFilter f;
+    f.tenant_id = who->tenant_id;
     if (req.has_param("status")) {
       for (size_t i = 0; i < req.get_param_value_count("status"); ++i) {
         auto s = ParseExposureStatus(req.get_param_value("status", i));
@@ -373,12 +344,14 @@ void Gateway::Routes() {
   });
 
   server_->Get(R"(/api/ctem/exposures/([0-9a-zA-Z_\-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     auto store = pools_->Store();
     if (!store) {
       ReplyError(res, 503, store.error().message);
       return;
     }
-    auto row = (*store)->GetExposure(kDefaultTenant, std::string(req.matches[1]));
+    auto row = (*store)->GetExposure(who->tenant_id, std::string(req.matches[1]));
     if (!row) {
       store->Discard();
       ReplyError(res, 503, row.error().message);
@@ -393,12 +366,19 @@ void Gateway::Routes() {
   });
 
   // The remediation lifecycle and the exposure timeline (api/remediation_routes.h).
-  AddRemediationRoutes(*server_, clock_, [this](const std::function<bool(store::Store&)>& use) -> Status {
-    auto store = pools_->Store();
-    if (!store) return Fail(store.error());
-    if (!use(**store)) store->Discard();
-    return {};
-  });
+  AddRemediationRoutes(
+      *server_, clock_,
+      [this](const std::function<bool(store::Store&)>& use) -> Status {
+        auto store = pools_->Store();
+        if (!store) return Fail(store.error());
+        if (!use(**store)) store->Discard();
+        return {};
+      },
+      [this](const httplib::Request& req, httplib::Response& res, Access needed) -> std::optional<std::string> {
+        auto who = Authorize(req, res, needed);
+        if (!who) return std::nullopt;
+        return who->tenant_id;
+      });
 
   // A web_root directory is looked in first (httplib serves mounted files before routes), so
   // edited pages are served live while vendor/ still comes from the compiled-in copy.
@@ -416,6 +396,231 @@ void Gateway::Routes() {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_content(std::string(asset->body), std::string(asset->content_type));
   });
+}
+
+void Gateway::LogRefusal(const httplib::Request& req, const std::string& reason) {
+  // Everything here may come from the sender: escaped, and never the token itself.
+  spdlog::warn("gateway: refused {} {} from {}: {}", EscapeForLog(req.method), EscapeForLog(req.path),
+               EscapeForLog(req.remote_addr), EscapeForLog(reason));
+}
+
+std::optional<Principal> Gateway::Authorize(const httplib::Request& req, httplib::Response& res, Access needed) {
+  auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+  if (!who) {
+    const std::string reason(AuthFailureReason(who.error()));
+    if (who.error() == AuthFailure::kStoreUnavailable) {
+      ReplyError(res, 503, "cannot check the token now (the store is unavailable); retry");
+      return std::nullopt;
+    }
+    ++auth_failures_;
+    LogRefusal(req, reason);
+    res.set_header("WWW-Authenticate", "Bearer realm=\"ctem\"");
+    ReplyError(res, 401, reason + ": send Authorization: Bearer <token> (ctem token create)");
+    return std::nullopt;
+  }
+  if (!Allows(who->scope, needed)) {
+    ++auth_failures_;
+    LogRefusal(req, "scope " + std::string(ScopeName(who->scope)) + " of token '" + who->name + "' does not allow this");
+    ReplyError(res, 403, "a token with scope '" + std::string(ScopeName(who->scope)) + "' may not " + req.method +
+                             " " + req.path);
+    return std::nullopt;
+  }
+  if (auto wait = limiter_.Acquire(who->token_id, std::chrono::steady_clock::now())) {
+    ++rate_limited_;
+    res.set_header("Retry-After", std::to_string(*wait));
+    ReplyError(res, 429, "rate limit of token '" + who->name + "' exceeded; retry after " + std::to_string(*wait) + " s");
+    return std::nullopt;
+  }
+  return *who;
+}
+
+void Gateway::Ingest(const httplib::Request& req, httplib::Response& res, const Principal& who, const std::string& raw) {
+  const std::string type = req.get_header_value("Content-Type");
+  if (!ReadableContentType(type)) {
+    ReplyError(res, 415, "unsupported Content-Type '" + type +
+                             "' (send application/json, application/x-ndjson, application/xml or text/csv)");
+    return;
+  }
+  std::string body_storage;
+  std::string_view body = raw;
+  if (pipeline::IsGzip(body)) {
+    // A gzip document sent as it is (a .json.gz report), not as a Content-Encoding.
+    auto plain = pipeline::MaybeGunzip(body, options_.max_decompressed_bytes);
+    if (!plain) {
+      const bool bomb = plain.error().message.find("exceeds") != std::string::npos;
+      ReplyError(res, bomb ? 413 : 400, plain.error().message);
+      return;
+    }
+    body_storage = std::move(*plain);
+    body = body_storage;
+  }
+  std::string source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
+  // The tenant is the token's, whatever the body says.
+  const std::string& tenant = who.tenant_id;
+
+  std::vector<bus::OutgoingMessage> messages;
+  simdjson::dom::parser parser;
+  if (parser.allocate(std::max<size_t>(body.size(), 64), static_cast<size_t>(options_.max_json_depth)) !=
+      simdjson::SUCCESS) {
+    ReplyError(res, 503, "out of memory parsing the body");
+    return;
+  }
+  simdjson::dom::element root;
+  const simdjson::error_code parsed = parser.parse(body.data(), body.size()).get(root);
+  if (parsed == simdjson::DEPTH_ERROR) {
+    ReplyError(res, 400, "JSON nested deeper than " + std::to_string(options_.max_json_depth) + " levels");
+    return;
+  }
+  const bool is_json = parsed == simdjson::SUCCESS;
+  if (is_json) {
+    if (auto too_long = LongestStringOver(root, options_.max_string_bytes)) {
+      ReplyError(res, 400, "a JSON string of " + std::to_string(*too_long) + " bytes is longer than the limit of " +
+                               std::to_string(options_.max_string_bytes));
+      return;
+    }
+  }
+  if (!is_json && (type.starts_with("application/json") || type.starts_with("application/sarif"))) {
+    // simdjson says *that* the body is malformed; nlohmann says *where*.
+    std::string where;
+    try {
+      const auto ignored = nlohmann::json::parse(body.begin(), body.end());
+      (void)ignored;
+    } catch (const nlohmann::json::exception& e) {
+      where = std::string(": ") + e.what();
+    }
+    ReplyError(res, 400, "malformed JSON body" + where);
+    return;
+  }
+  simdjson::dom::object obj;
+  simdjson::dom::array findings;
+  const bool is_payload = is_json && root.get_object().get(obj) == simdjson::SUCCESS &&
+                          obj["findings"].get_array().get(findings) == simdjson::SUCCESS;
+  if (is_payload) {
+    std::string_view tool;
+    if (obj["source_tool"].get_string().get(tool) == simdjson::SUCCESS) {
+      if (!source.empty() && parsers::FindParser(source) != parsers::FindParser(tool)) {
+        ReplyError(res, 400, "source_tool '" + std::string(tool) + "' contradicts source '" + source + "'");
+        return;
+      }
+      source = std::string(tool);
+    }
+  } else if (is_json && type.starts_with("application/json") && body.find_first_not_of(" \t\r\n") != std::string_view::npos &&
+             body[body.find_first_not_of(" \t\r\n")] == '{' && !req.has_param("source") &&
+             req.get_header_value("X-CTEM-Source").empty()) {
+    ReplyError(res, 400, "a payload needs \"source_tool\" and a \"findings\" array (seed section 10.4), or ?source=");
+    return;
+  }
+  if (source.empty()) {
+    ReplyError(res, 400, "no source: send {\"source_tool\": ..., \"findings\": [...]} or ?source=<tool>");
+    return;
+  }
+  const parsers::SourceParser* p = parsers::FindParser(source);
+  if (p == nullptr) {
+    std::string names;
+    for (const auto& n : parsers::SourceNames()) names += (names.empty() ? "" : ", ") + n;
+    ReplyError(res, 400, "unknown source '" + source + "' (expected one of: " + names + ")");
+    return;
+  }
+  const std::string canonical(p->Name());
+  SourceCounters& counters = Counters(canonical);
+  if (is_payload || (is_json && root.is_array())) {
+    const size_t n = is_payload ? findings.size() : simdjson::dom::array(root).size();
+    if (n > options_.max_findings) {
+      counters.rejected += n;
+      ReplyError(res, 413, std::to_string(n) + " findings in one request; the limit is " +
+                               std::to_string(options_.max_findings) + " (split the batch)");
+      return;
+    }
+  }
+  // A source with a shared secret: the delivery must be signed, and not a replay.
+  std::string delivery_id;
+  if (auto secret = options_.webhook_secrets.find(canonical); secret != options_.webhook_secrets.end()) {
+    std::string signature = req.get_header_value("X-Hub-Signature-256");
+    if (signature.empty()) signature = req.get_header_value("X-Hub-Signature");
+    if (signature.empty()) {
+      counters.rejected += 1;
+      LogRefusal(req, "unsigned delivery for " + canonical);
+      ReplyError(res, 401, "source '" + canonical + "' requires a signed delivery (X-Hub-Signature-256: sha256=...)");
+      return;
+    }
+    if (!VerifyWebhookSignature(secret->second, raw, signature)) {
+      counters.rejected += 1;
+      LogRefusal(req, "bad signature for " + canonical);
+      ReplyError(res, 401, "the signature does not match the body (HMAC-SHA256 with the source's secret)");
+      return;
+    }
+    delivery_id = req.get_header_value("X-GitHub-Delivery");
+    if (delivery_id.empty()) delivery_id = req.get_header_value("X-Snyk-Transport-ID");
+    if (delivery_id.empty() || delivery_id.size() > 256) {
+      counters.rejected += 1;
+      ReplyError(res, 401, "a signed delivery needs a delivery id (X-GitHub-Delivery or X-Snyk-Transport-ID, "
+                           "at most 256 characters) so that replays can be refused");
+      return;
+    }
+    auto store = pools_->Store();
+    if (!store) {
+      ReplyError(res, 503, store.error().message);
+      return;
+    }
+    auto fresh = store::RecordWebhookDelivery(**store, canonical, delivery_id, clock_.Now(), options_.replay_window);
+    if (!fresh) {
+      store->Discard();
+      ReplyError(res, 503, "cannot check the delivery id: " + fresh.error().message);
+      return;
+    }
+    if (!*fresh) {
+      counters.rejected += 1;
+      LogRefusal(req, "replayed delivery " + delivery_id + " for " + canonical);
+      ReplyError(res, 409, "delivery '" + delivery_id + "' was already received (replay refused)");
+      return;
+    }
+  }
+  const bus::Headers headers = {{std::string(pipeline::kTenantHeader), tenant},
+                                {std::string(pipeline::kSourceHeader), canonical}};
+  const std::string topic = bus::RawTopic(canonical);
+  if (is_payload || (is_json && root.is_array())) {
+    simdjson::dom::array arr = is_payload ? findings : simdjson::dom::array(root);
+    for (simdjson::dom::element f : arr) {
+      messages.push_back({topic, AssetKey(f), simdjson::minify(f), headers});
+    }
+  } else if (is_json || type.starts_with("application/xml") || type.starts_with("text/") ||
+             type.starts_with("application/x-ndjson") || type.starts_with("application/jsonl") ||
+             type.starts_with("application/sarif")) {
+    // A native document (or one finding): the normaliser parses it whole.
+    messages.push_back({topic, is_json ? AssetKey(root) : std::string(), std::string(body), headers});
+  } else {
+    ReplyError(res, 400, "malformed JSON body");
+    counters.rejected += 1;
+    return;
+  }
+  counters.received += messages.size();
+  if (messages.empty()) {
+    Reply(res, 202, Json{{"accepted", 0}});
+    return;
+  }
+  // Not accepted after all: a signed delivery's id is forgotten so the sender's retry is let in.
+  auto forget_delivery = [&] {
+    if (delivery_id.empty()) return;
+    if (auto store = pools_->Store()) {
+      if (!store::ForgetWebhookDelivery(**store, canonical, delivery_id)) store->Discard();
+    }
+  };
+  auto producer = pools_->Producer();
+  if (!producer) {
+    forget_delivery();
+    counters.rejected += messages.size();
+    ReplyError(res, 503, "bus unavailable: " + producer.error().message);
+    return;
+  }
+  if (auto st = (*producer)->Publish(messages, options_.publish_timeout); !st) {
+    producer->Discard();
+    forget_delivery();
+    counters.rejected += messages.size();
+    ReplyError(res, 503, "not accepted, retry: " + st.error().message);
+    return;
+  }
+  counters.accepted += messages.size();
+  Reply(res, 202, Json{{"accepted", messages.size()}});
 }
 
 std::string Gateway::MetricsText() {
@@ -437,6 +642,12 @@ std::string Gateway::MetricsText() {
   out += "# HELP ctem_ingest_rejected_total Findings refused (4xx/5xx), per source.\n";
   out += "# TYPE ctem_ingest_rejected_total counter\n";
   for (auto& [s, c] : sources) line("ctem_ingest_rejected_total", "source=\"" + s + "\"", c->rejected);
+  out += "# HELP ctem_auth_failures_total Requests refused 401 or 403 (docs/security.md).\n";
+  out += "# TYPE ctem_auth_failures_total counter\n";
+  line("ctem_auth_failures_total", "", auth_failures_);
+  out += "# HELP ctem_rate_limited_total Requests refused 429 by a token's rate limit.\n";
+  out += "# TYPE ctem_rate_limited_total counter\n";
+  line("ctem_rate_limited_total", "", rate_limited_);
   out += "# TYPE ctem_normaliser_consumed_total counter\n";
   line("ctem_normaliser_consumed_total", "", metrics_.normaliser_consumed);
   out += "# TYPE ctem_normaliser_produced_total counter\n";
