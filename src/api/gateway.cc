@@ -234,7 +234,7 @@ void Gateway::Routes() {
                                                             : options_.max_body_bytes;
     std::string raw;
     bool too_large = false;
-    content_reader([&](const char* data, size_t n) {
+    const bool complete = content_reader([&](const char* data, size_t n) {
       if (raw.size() + n > limit) {
         too_large = true;
         return false;
@@ -242,9 +242,13 @@ void Gateway::Routes() {
       raw.append(data, n);
       return true;
     });
-    if (too_large) {
-      Counters("unknown").rejected += 1;
-      ReplyError(res, 413, "request body larger than " + std::to_string(limit) + " bytes");
+    if (too_large || !complete) {
+      // httplib sets 413 itself when the Content-Length is above max_body_bytes.
+      const bool big = too_large || res.status == 413;
+      const size_t shown = too_large ? limit : options_.max_body_bytes;
+      ReplyError(res, big ? 413 : 400,
+                 big ? "request body larger than " + std::to_string(shown) + " bytes"
+                     : std::string("the request body could not be read (truncated, or a bad Content-Encoding)"));
       return;
     }
     Ingest(req, res, *who, raw);
@@ -400,8 +404,15 @@ void Gateway::Routes() {
 
 void Gateway::LogRefusal(const httplib::Request& req, const std::string& reason) {
   // Everything here may come from the sender: escaped, and never the token itself.
-  spdlog::warn("gateway: refused {} {} from {}: {}", EscapeForLog(req.method), EscapeForLog(req.path),
-               EscapeForLog(req.remote_addr), EscapeForLog(reason));
+  std::string target = req.path;
+  char sep = '?';
+  for (const auto& [k, v] : req.params) {  // decoded: %0a is a newline here
+    target += sep + k + "=" + v;
+    sep = '&';
+  }
+  spdlog::warn("gateway: refused {} {} from {} (user agent \"{}\"): {}", EscapeForLog(req.method),
+               EscapeForLog(target), EscapeForLog(req.remote_addr), EscapeForLog(req.get_header_value("User-Agent")),
+               EscapeForLog(reason));
 }
 
 std::optional<Principal> Gateway::Authorize(const httplib::Request& req, httplib::Response& res, Access needed) {

@@ -36,6 +36,7 @@ struct ServiceArgs final : CommandArgs {
   double rate_limit = 1000;
   double rate_burst = 2000;
   size_t max_findings = 10000;
+  size_t max_inflated_mb = 128;
   size_t max_string_kb = 1024;
   int max_json_depth = 64;
   double auth_cache_ttl_s = 30;
@@ -125,6 +126,7 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     g.rate_limit_per_s = a.rate_limit;
     g.rate_limit_burst = a.rate_burst;
     g.max_findings = a.max_findings;
+    g.max_decompressed_bytes = a.max_inflated_mb * 1024 * 1024;
     g.max_string_bytes = a.max_string_kb * 1024;
     g.max_json_depth = a.max_json_depth;
     g.auth_cache_ttl = std::chrono::milliseconds(static_cast<long long>(a.auth_cache_ttl_s * 1000));
@@ -198,6 +200,9 @@ void AddServiceOptions(CLI::App* cmd, ServiceArgs* a, bool http) {
         ->capture_default_str();
     cmd->add_option("--rate-burst", a->rate_burst, "Burst per token above the rate")
         ->envname("CTEM_RATE_BURST")
+        ->capture_default_str();
+    cmd->add_option("--max-inflated-mb", a->max_inflated_mb, "Largest gzip body once decompressed (413 above)")
+        ->envname("CTEM_MAX_INFLATED_MB")
         ->capture_default_str();
     cmd->add_option("--max-findings", a->max_findings, "Findings per ingest request (413 above)")
         ->envname("CTEM_MAX_FINDINGS")
