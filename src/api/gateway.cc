@@ -227,7 +227,10 @@ void Gateway::Routes() {
     // Authenticated before the body is read: an anonymous sender cannot make the gateway
     // read or inflate anything.
     auto who = Authorize(req, res, Access::kIngest);
-    if (!who) return;
+    if (!who) {
+      res.set_header("Connection", "close");  // the unread body must not be taken for a request
+      return;
+    }
     // httplib has removed a Content-Encoding (gzip, deflate) already; the inflated bytes are
     // bounded here (a chunked or compressed body is not bounded by the Content-Length check).
     const size_t limit = req.has_header("Content-Encoding") ? std::max(options_.max_body_bytes, options_.max_decompressed_bytes)
@@ -243,6 +246,7 @@ void Gateway::Routes() {
       return true;
     });
     if (too_large || !complete) {
+      res.set_header("Connection", "close");
       // httplib sets 413 itself when the Content-Length is above max_body_bytes.
       const bool big = too_large || res.status == 413;
       const size_t shown = too_large ? limit : options_.max_body_bytes;

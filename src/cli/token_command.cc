@@ -21,7 +21,8 @@ using Json = nlohmann::ordered_json;
 struct TokenArgs final : CommandArgs {
   std::string scope;
   std::string name;
-  std::string format;
+  std::string create_format = "text";
+  std::string list_format = "table";
   std::string id_or_name;
 };
 
@@ -42,7 +43,7 @@ int RunCreate(Context& ctx, const TokenArgs& a) {
     PrintError(scope.error());
     return kExitUsage;
   }
-  if (a.format != "text" && a.format != "json") {
+  if (a.create_format != "text" && a.create_format != "json") {
     PrintError(Error::InvalidArgument("--format must be text or json"));
     return kExitUsage;
   }
@@ -74,7 +75,7 @@ int RunCreate(Context& ctx, const TokenArgs& a) {
     PrintError(id.error());
     return id.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
-  if (a.format == "json") {
+  if (a.create_format == "json") {
     std::cout << Json{{"id", *id},       {"name", row.name},     {"tenant", tenant},
                       {"scope", row.scope}, {"prefix", row.prefix}, {"token", token->token}}
                      .dump()
@@ -98,7 +99,7 @@ int RunList(Context& ctx, const TokenArgs& a) {
     PrintError(rows.error());
     return kExitFailure;
   }
-  if (a.format == "json") {
+  if (a.list_format == "json") {
     Json out = Json::array();
     for (const auto& t : *rows) out.push_back(RowJson(t));
     std::cout << out.dump(2) << "\n";
@@ -147,14 +148,14 @@ CommandArgsPtr AddTokenCommand(CLI::App& app, Context& ctx, int& exit_code) {
   create->add_option("--scope", a->scope, "ingest (POST ingest only), read (GET reports, exposures, /metrics) or admin")
       ->required();
   create->add_option("--name", a->name, "A unique name (default: TENANT-SCOPE-PREFIX)");
-  create->add_option("--format", a->format, "text (the token alone on stdout) or json")->default_val("text");
+  create->add_option("--format", a->create_format, "text (the token alone on stdout) or json")->capture_default_str();
   create->footer("The tenant is the global --tenant (env CTEM_TENANT).\n\nExample:\n"
                  "  TOKEN=$(ctem token create --tenant plant-a --scope ingest --name snyk-webhook)\n"
                  "  curl -H \"Authorization: Bearer $TOKEN\" ...");
   create->callback([&ctx, &exit_code, a]() { exit_code = RunCreate(ctx, *a); });
 
   auto* list = token->add_subcommand("list", "List tokens (never the token or its hash)");
-  list->add_option("--format", a->format, "table or json")->default_val("table");
+  list->add_option("--format", a->list_format, "table or json")->capture_default_str();
   list->callback([&ctx, &exit_code, a]() { exit_code = RunList(ctx, *a); });
 
   auto* revoke = token->add_subcommand("revoke", "Revoke a token by id or name");

@@ -134,9 +134,9 @@ TEST(RateLimiter, BurstThenRateWithRetryAfter) {
   EXPECT_FALSE(limiter.Acquire(2, t0).has_value());  // another token has its own bucket
   EXPECT_FALSE(limiter.Acquire(1, t0 + 500ms).has_value());  // 2/s: one more after 0.5 s
   EXPECT_TRUE(limiter.Acquire(1, t0 + 500ms).has_value());
-  RateLimiter slow(0.1, 1);
+  RateLimiter slow(0.25, 1);
   EXPECT_FALSE(slow.Acquire(1, t0).has_value());
-  EXPECT_EQ(slow.Acquire(1, t0).value(), 10);
+  EXPECT_EQ(slow.Acquire(1, t0).value(), 4);
 }
 
 TEST(RateLimiter, ZeroDisables) {
