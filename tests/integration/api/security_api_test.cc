@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -255,7 +256,7 @@ TEST_P(SecurityApiTest, TenantComesFromTheTokenAndTenantsNeverSeeEachOther) {
   const std::string b_key = *b_keys.begin();
   EXPECT_FALSE(a_keys.count(b_key));
   // plant-a's tokens cannot read, report on or act on plant-b's exposure.
-  for (const std::string path : {"/api/ctem/exposures/" + b_key, "/api/ctem/exposures/" + b_key + "/timeline",
+  for (const std::string& path : {"/api/ctem/exposures/" + b_key, "/api/ctem/exposures/" + b_key + "/timeline",
                                  "/api/ctem/remediations/" + b_key}) {
     auto got = Send("GET", path, a_["read"]);
     ASSERT_TRUE(got);
@@ -364,20 +365,20 @@ TEST_P(SecurityApiTest, HostileInputIsRefusedWholeWithAReason) {
 TEST_P(SecurityApiTest, RateLimitAnswers429WithRetryAfter) {
   // --rate-limit 1 --rate-burst 40: the 41st request within a second or so is refused.
   int ok = 0;
-  httplib::Result limited;
+  std::optional<httplib::Response> limited;
   for (int i = 0; i < 100 && !limited; ++i) {
     auto r = Send("GET", "/healthz", "");  // public, not limited
     ASSERT_TRUE(r);
     auto g = Send("GET", "/api/ctem/exposures?limit=1", b_["read"]);
     ASSERT_TRUE(g);
     if (g->status == 429) {
-      limited = std::move(g);
+      limited = *g;
     } else {
       ASSERT_EQ(g->status, 200) << g->body;
       ++ok;
     }
   }
-  ASSERT_TRUE(limited) << "no 429 after " << ok << " requests";
+  ASSERT_TRUE(limited.has_value()) << "no 429 after " << ok << " requests";
   EXPECT_GE(ok, 40);
   EXPECT_GE(std::atoi(limited->get_header_value("Retry-After").c_str()), 1);
   // Another token has its own bucket.
