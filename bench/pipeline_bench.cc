@@ -31,6 +31,7 @@
 #include "core/exposure_key.h"
 #include "store/store.h"
 #include "support/process.h"
+#include "support/run_ctem.h"
 #include "support/temp_dir.h"
 
 namespace {
@@ -96,6 +97,20 @@ int main(int argc, char** argv) {
     ctem::testing::ServiceProcess t;
     (void)t.Start(ctem_bin, topics, dir.path().string(), dir.File("topics.log"));
   }
+  // Without --token: an ingest token (docs/security.md), made as an operator would.
+  if (token.empty()) {
+    const std::string cmd = ctem::testing::ShellQuote(ctem_bin) + " --store " + ctem::testing::ShellQuote(store_url) +
+                            " token create --scope ingest 2>/dev/null";
+    FILE* f = popen(cmd.c_str(), "r");
+    char buf[256] = {0};
+    if (f != nullptr && std::fgets(buf, sizeof(buf), f) != nullptr) token = buf;
+    if (f != nullptr) pclose(f);
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    if (token.empty()) {
+      std::fprintf(stderr, "ctem token create failed\n");
+      return 1;
+    }
+  }
   std::vector<std::unique_ptr<ctem::testing::ServiceProcess>> services;
   std::vector<std::string> names;
   auto start = [&](std::vector<std::string> args, const std::string& name) {
@@ -107,9 +122,10 @@ int main(int argc, char** argv) {
   };
   std::string line;
   if (bus_url.empty()) {
-    line = start({"serve", "--host", "127.0.0.1", "--port", "0", "--batch-size", "2000"}, "serve");
+    // --rate-limit 0: the benchmark measures the pipeline, not the per-token limit.
+    line = start({"serve", "--host", "127.0.0.1", "--port", "0", "--batch-size", "2000", "--rate-limit", "0"}, "serve");
   } else {
-    line = start({"gateway", "--host", "127.0.0.1", "--port", "0"}, "gateway");
+    line = start({"gateway", "--host", "127.0.0.1", "--port", "0", "--rate-limit", "0"}, "gateway");
     start({"normaliser", "--batch-size", "2000"}, "normaliser");
     start({"persister", "--batch-size", "2000"}, "persister");
   }

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/remediation_routes.h"
+#include "core/log_escape.h"
+#include "store/api_tokens.h"
 #include "api/dashboard.h"
 #include "pipeline/ingest_request.h"
 #include "reports/render.h"
@@ -102,7 +104,26 @@ Gateway::Gateway(bus::Bus& bus, StoreFactory stores, const Clock& clock, pipelin
       metrics_(metrics),
       options_(std::move(options)),
       pools_(std::make_unique<Pools>(bus, std::move(stores))),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(std::make_unique<httplib::Server>()),
+      limiter_(options_.rate_limit_per_s, options_.rate_limit_burst) {
+  auth_ = std::make_unique<TokenAuthenticator>(
+      [this](const std::string& hash) -> Result<std::optional<store::ApiTokenRow>> {
+        auto store = pools_->Store();
+        if (!store) return Fail(store.error());
+        auto row = store::FindApiTokenByHash(**store, hash);
+        if (!row) {
+          store->Discard();
+          return Fail(row.error());
+        }
+        // The last use, at most once a minute per token (a lookup happens once per cache TTL).
+        const Timestamp now = clock_.Now();
+        if (*row && !(*row)->revoked_at &&
+            (!(*row)->last_used_at || now - *(*row)->last_used_at > std::chrono::minutes(1))) {
+          if (!store::TouchApiToken(**store, (*row)->id, now)) store->Discard();
+        }
+        return row;
+      },
+      nullptr, options_.auth_cache_ttl);
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_tcp_nodelay(true);
   // Debian's cpp-httplib stalls ~40 ms per keep-alive request unless the listening socket has
@@ -148,51 +169,51 @@ void Gateway::Routes() {
     Reply(res, 200, Json{{"status", "ok"}});
   });
 
-  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+  server_->Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Access::kRead)) return;
     res.set_content(MetricsText(), "text/plain; version=0.0.4");
   });
 
-  server_->Post("/api/ctem/ingest", [this](const httplib::Request& req, httplib::Response& res) {
+  server_->Post("/api/ctem/ingest", [this](const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& content_reader) {
     ++requests_;
-    pipeline::IngestRequest request;
-    const std::string type = req.get_header_value("Content-Type");
-    const std::string encoding = req.get_header_value("Content-Encoding");
-    request.content_type = type;
-    request.content_encoding = encoding;
-    request.source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
-    request.tenant = std::string(kDefaultTenant);
-    request.body = req.body;
-    request.max_decompressed_bytes = options_.max_body_bytes * 8;
-    auto split = pipeline::SplitIngestBody(request);
-    if (!split) {
-      if (!split.error().source.empty()) Counters(split.error().source).rejected += 1;
-      ReplyError(res, split.error().http_status, split.error().reason);
+    // Authenticated before the body is read: an anonymous sender cannot make the gateway
+    // read or inflate anything.
+    auto who = Authorize(req, res, Access::kIngest);
+    if (!who) {
+      res.set_header("Connection", "close");  // the unread body must not be taken for a request
       return;
     }
-    SourceCounters& counters = Counters(split->source);
-    std::vector<bus::OutgoingMessage>& messages = split->messages;
-    counters.received += messages.size();
-    if (messages.empty()) {
-      Reply(res, 202, Json{{"accepted", 0}});
+    // httplib has removed a Content-Encoding (gzip, deflate) already; the inflated bytes are
+    // bounded here (a chunked or compressed body is not bounded by the Content-Length check).
+    const size_t limit = req.has_header("Content-Encoding") ? std::max(options_.max_body_bytes, options_.max_decompressed_bytes)
+                                                            : options_.max_body_bytes;
+    std::string raw;
+    bool too_large = false;
+    const bool complete = content_reader([&](const char* data, size_t n) {
+      if (raw.size() + n > limit) {
+        too_large = true;
+        return false;
+      }
+      raw.append(data, n);
+      return true;
+    });
+    if (too_large || !complete) {
+      res.set_header("Connection", "close");
+      // httplib sets 413 itself when the Content-Length is above max_body_bytes.
+      const bool big = too_large || res.status == 413;
+      const size_t shown = too_large ? limit : options_.max_body_bytes;
+      ReplyError(res, big ? 413 : 400,
+                 big ? "request body larger than " + std::to_string(shown) + " bytes"
+                     : std::string("the request body could not be read (truncated, or a bad Content-Encoding)"));
       return;
     }
-    auto producer = pools_->Producer();
-    if (!producer) {
-      counters.rejected += messages.size();
-      ReplyError(res, 503, "bus unavailable: " + producer.error().message);
-      return;
-    }
-    if (auto st = (*producer)->Publish(messages, options_.publish_timeout); !st) {
-      producer->Discard();
-      counters.rejected += messages.size();
-      ReplyError(res, 503, "not accepted, retry: " + st.error().message);
-      return;
-    }
-    counters.accepted += messages.size();
-    Reply(res, 202, Json{{"accepted", messages.size()}});
+    Ingest(req, res, *who, raw);
   });
 
   server_->Get(R"(/api/ctem/reports/([a-z\-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     const std::string name = req.matches[1];
     const reports::ReportSpec* spec = reports::FindReport(name);
     if (spec == nullptr) {
@@ -202,7 +223,7 @@ void Gateway::Routes() {
       return;
     }
     reports::ReportRequest rr;
-    rr.tenant_id = std::string(kDefaultTenant);
+    rr.tenant_id = who->tenant_id;
     rr.zone_resolver = options_.zone_resolver;
     rr.now = clock_.Now();
     if (req.has_param("now")) {
@@ -239,7 +260,10 @@ void Gateway::Routes() {
   });
 
   server_->Get("/api/ctem/exposures", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     store::ExposureFilter f;
+    f.tenant_id = who->tenant_id;
     if (req.has_param("status")) {
       for (size_t i = 0; i < req.get_param_value_count("status"); ++i) {
         auto s = ParseExposureStatus(req.get_param_value("status", i));
@@ -281,12 +305,14 @@ void Gateway::Routes() {
   });
 
   server_->Get(R"(/api/ctem/exposures/([0-9a-zA-Z_\-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     auto store = pools_->Store();
     if (!store) {
       ReplyError(res, 503, store.error().message);
       return;
     }
-    auto row = (*store)->GetExposure(kDefaultTenant, std::string(req.matches[1]));
+    auto row = (*store)->GetExposure(who->tenant_id, std::string(req.matches[1]));
     if (!row) {
       store->Discard();
       ReplyError(res, 503, row.error().message);
@@ -301,12 +327,19 @@ void Gateway::Routes() {
   });
 
   // The remediation lifecycle and the exposure timeline (api/remediation_routes.h).
-  AddRemediationRoutes(*server_, clock_, [this](const std::function<bool(store::Store&)>& use) -> Status {
-    auto store = pools_->Store();
-    if (!store) return Fail(store.error());
-    if (!use(**store)) store->Discard();
-    return {};
-  });
+  AddRemediationRoutes(
+      *server_, clock_,
+      [this](const std::function<bool(store::Store&)>& use) -> Status {
+        auto store = pools_->Store();
+        if (!store) return Fail(store.error());
+        if (!use(**store)) store->Discard();
+        return {};
+      },
+      [this](const httplib::Request& req, httplib::Response& res, Access needed) -> std::optional<std::string> {
+        auto who = Authorize(req, res, needed);
+        if (!who) return std::nullopt;
+        return who->tenant_id;
+      });
 
   // A web_root directory is looked in first (httplib serves mounted files before routes), so
   // edited pages are served live while vendor/ still comes from the compiled-in copy.
@@ -324,6 +357,143 @@ void Gateway::Routes() {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_content(std::string(asset->body), std::string(asset->content_type));
   });
+}
+
+void Gateway::LogRefusal(const httplib::Request& req, const std::string& reason) {
+  // Everything here may come from the sender: escaped, and never the token itself.
+  std::string target = req.path;
+  char sep = '?';
+  for (const auto& [k, v] : req.params) {  // decoded: %0a is a newline here
+    target += sep + k + "=" + v;
+    sep = '&';
+  }
+  spdlog::warn("gateway: refused {} {} from {} (user agent \"{}\"): {}", EscapeForLog(req.method),
+               EscapeForLog(target), EscapeForLog(req.remote_addr), EscapeForLog(req.get_header_value("User-Agent")),
+               EscapeForLog(reason));
+}
+
+std::optional<Principal> Gateway::Authorize(const httplib::Request& req, httplib::Response& res, Access needed) {
+  auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+  if (!who) {
+    const std::string reason(AuthFailureReason(who.error()));
+    if (who.error() == AuthFailure::kStoreUnavailable) {
+      ReplyError(res, 503, "cannot check the token now (the store is unavailable); retry");
+      return std::nullopt;
+    }
+    ++auth_failures_;
+    LogRefusal(req, reason);
+    res.set_header("WWW-Authenticate", "Bearer realm=\"ctem\"");
+    ReplyError(res, 401, reason + ": send Authorization: Bearer <token> (ctem token create)");
+    return std::nullopt;
+  }
+  if (!Allows(who->scope, needed)) {
+    ++auth_failures_;
+    LogRefusal(req, "scope " + std::string(ScopeName(who->scope)) + " of token '" + who->name + "' does not allow this");
+    ReplyError(res, 403, "a token with scope '" + std::string(ScopeName(who->scope)) + "' may not " + req.method +
+                             " " + req.path);
+    return std::nullopt;
+  }
+  if (auto wait = limiter_.Acquire(who->token_id, std::chrono::steady_clock::now())) {
+    ++rate_limited_;
+    res.set_header("Retry-After", std::to_string(*wait));
+    ReplyError(res, 429, "rate limit of token '" + who->name + "' exceeded; retry after " + std::to_string(*wait) + " s");
+    return std::nullopt;
+  }
+  return *who;
+}
+
+void Gateway::Ingest(const httplib::Request& req, httplib::Response& res, const Principal& who, const std::string& raw) {
+  pipeline::IngestRequest request;
+  request.content_type = req.get_header_value("Content-Type");
+  // httplib has removed any Content-Encoding already (bounded in the route); a gzip body left
+  // here is a gzip document sent as it is (a .json.gz report).
+  request.source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
+  request.tenant = who.tenant_id;  // the token's tenant, whatever the body says
+  request.body = raw;
+  request.max_decompressed_bytes = options_.max_decompressed_bytes;
+  request.max_json_depth = options_.max_json_depth;
+  request.max_string_bytes = options_.max_string_bytes;
+  request.max_findings = options_.max_findings;
+  auto split = pipeline::SplitIngestBody(request);
+  if (!split) {
+    if (!split.error().source.empty()) Counters(split.error().source).rejected += 1;
+    ReplyError(res, split.error().http_status, split.error().reason);
+    return;
+  }
+  const std::string& canonical = split->source;
+  SourceCounters& counters = Counters(canonical);
+  std::vector<bus::OutgoingMessage>& messages = split->messages;
+  // A source with a shared secret: the delivery must be signed, and not a replay.
+  std::string delivery_id;
+  if (auto secret = options_.webhook_secrets.find(canonical); secret != options_.webhook_secrets.end()) {
+    std::string signature = req.get_header_value("X-Hub-Signature-256");
+    if (signature.empty()) signature = req.get_header_value("X-Hub-Signature");
+    if (signature.empty()) {
+      counters.rejected += 1;
+      LogRefusal(req, "unsigned delivery for " + canonical);
+      ReplyError(res, 401, "source '" + canonical + "' requires a signed delivery (X-Hub-Signature-256: sha256=...)");
+      return;
+    }
+    if (!VerifyWebhookSignature(secret->second, raw, signature)) {
+      counters.rejected += 1;
+      LogRefusal(req, "bad signature for " + canonical);
+      ReplyError(res, 401, "the signature does not match the body (HMAC-SHA256 with the source's secret)");
+      return;
+    }
+    delivery_id = req.get_header_value("X-GitHub-Delivery");
+    if (delivery_id.empty()) delivery_id = req.get_header_value("X-Snyk-Transport-ID");
+    if (delivery_id.empty() || delivery_id.size() > 256) {
+      counters.rejected += 1;
+      ReplyError(res, 401, "a signed delivery needs a delivery id (X-GitHub-Delivery or X-Snyk-Transport-ID, "
+                           "at most 256 characters) so that replays can be refused");
+      return;
+    }
+    auto store = pools_->Store();
+    if (!store) {
+      ReplyError(res, 503, store.error().message);
+      return;
+    }
+    auto fresh = store::RecordWebhookDelivery(**store, canonical, delivery_id, clock_.Now(), options_.replay_window);
+    if (!fresh) {
+      store->Discard();
+      ReplyError(res, 503, "cannot check the delivery id: " + fresh.error().message);
+      return;
+    }
+    if (!*fresh) {
+      counters.rejected += 1;
+      LogRefusal(req, "replayed delivery " + delivery_id + " for " + canonical);
+      ReplyError(res, 409, "delivery '" + delivery_id + "' was already received (replay refused)");
+      return;
+    }
+  }
+  counters.received += messages.size();
+  if (messages.empty()) {
+    Reply(res, 202, Json{{"accepted", 0}});
+    return;
+  }
+  // Not accepted after all: a signed delivery's id is forgotten so the sender's retry is let in.
+  auto forget_delivery = [&] {
+    if (delivery_id.empty()) return;
+    if (auto store = pools_->Store()) {
+      if (!store::ForgetWebhookDelivery(**store, canonical, delivery_id)) store->Discard();
+    }
+  };
+  auto producer = pools_->Producer();
+  if (!producer) {
+    forget_delivery();
+    counters.rejected += messages.size();
+    ReplyError(res, 503, "bus unavailable: " + producer.error().message);
+    return;
+  }
+  if (auto st = (*producer)->Publish(messages, options_.publish_timeout); !st) {
+    producer->Discard();
+    forget_delivery();
+    counters.rejected += messages.size();
+    ReplyError(res, 503, "not accepted, retry: " + st.error().message);
+    return;
+  }
+  counters.accepted += messages.size();
+  Reply(res, 202, Json{{"accepted", messages.size()}});
 }
 
 std::string Gateway::MetricsText() {
@@ -345,6 +515,12 @@ std::string Gateway::MetricsText() {
   out += "# HELP ctem_ingest_rejected_total Findings refused (4xx/5xx), per source.\n";
   out += "# TYPE ctem_ingest_rejected_total counter\n";
   for (auto& [s, c] : sources) line("ctem_ingest_rejected_total", "source=\"" + s + "\"", c->rejected);
+  out += "# HELP ctem_auth_failures_total Requests refused 401 or 403 (docs/security.md).\n";
+  out += "# TYPE ctem_auth_failures_total counter\n";
+  line("ctem_auth_failures_total", "", auth_failures_);
+  out += "# HELP ctem_rate_limited_total Requests refused 429 by a token's rate limit.\n";
+  out += "# TYPE ctem_rate_limited_total counter\n";
+  line("ctem_rate_limited_total", "", rate_limited_);
   out += "# TYPE ctem_normaliser_consumed_total counter\n";
   line("ctem_normaliser_consumed_total", "", metrics_.normaliser_consumed);
   out += "# TYPE ctem_normaliser_produced_total counter\n";

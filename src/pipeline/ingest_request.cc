@@ -2,7 +2,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "parsers/parser.h"
 #include "pipeline/stages.h"
@@ -28,6 +30,30 @@ std::string AssetKey(simdjson::dom::element finding) {
   return {};
 }
 
+// The length of the first string (value or key) in `e` longer than `limit`; nullopt when none
+// is. Recursion is bounded by the parser's max depth.
+std::optional<size_t> LongestStringOver(simdjson::dom::element e, size_t limit) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::STRING: {
+      std::string_view v = e.get_string().value_unsafe();
+      if (v.size() > limit) return v.size();
+      return std::nullopt;
+    }
+    case simdjson::dom::element_type::ARRAY:
+      for (simdjson::dom::element child : simdjson::dom::array(e)) {
+        if (auto n = LongestStringOver(child, limit)) return n;
+      }
+      return std::nullopt;
+    case simdjson::dom::element_type::OBJECT:
+      for (simdjson::dom::key_value_pair field : simdjson::dom::object(e)) {
+        if (field.key.size() > limit) return field.key.size();
+        if (auto n = LongestStringOver(field.value, limit)) return n;
+      }
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
 bool ReadableContentType(std::string_view type) {
   const std::string_view t = type.substr(0, type.find(';'));
   return t == "application/json" || t == "application/x-ndjson" || t == "application/jsonl" ||
@@ -47,15 +73,32 @@ std::expected<IngestMessages, IngestRefusal> SplitIngestBody(const IngestRequest
   std::string_view body = request.body;
   if (request.content_encoding == "gzip" || IsGzip(body)) {
     auto plain = MaybeGunzip(body, request.max_decompressed_bytes);
-    if (!plain) return Refuse(400, plain.error().message);
+    if (!plain) {
+      const bool bomb = plain.error().message.find("exceeds") != std::string::npos;
+      return Refuse(bomb ? 413 : 400, plain.error().message);
+    }
     body_storage = std::move(*plain);
     body = body_storage;
   }
   std::string source = request.source;
 
   simdjson::dom::parser parser;
+  if (parser.allocate(std::max<size_t>(body.size(), 64), static_cast<size_t>(std::max(request.max_json_depth, 1))) !=
+      simdjson::SUCCESS) {
+    return Refuse(413, "the body is too large to parse");
+  }
   simdjson::dom::element root;
-  const bool is_json = parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS;
+  const simdjson::error_code parsed = parser.parse(body.data(), body.size()).get(root);
+  if (parsed == simdjson::DEPTH_ERROR) {
+    return Refuse(400, "JSON nested deeper than " + std::to_string(request.max_json_depth) + " levels");
+  }
+  const bool is_json = parsed == simdjson::SUCCESS;
+  if (is_json) {
+    if (auto too_long = LongestStringOver(root, request.max_string_bytes)) {
+      return Refuse(400, "a JSON string of " + std::to_string(*too_long) + " bytes is longer than the limit of " +
+                             std::to_string(request.max_string_bytes));
+    }
+  }
   if (!is_json && (type.starts_with("application/json") || type.starts_with("application/sarif"))) {
     // simdjson says *that* the body is malformed; nlohmann says *where*.
     std::string where;
@@ -95,6 +138,15 @@ std::expected<IngestMessages, IngestRefusal> SplitIngestBody(const IngestRequest
   }
   IngestMessages out;
   out.source = std::string(p->Name());
+  if (is_payload || (is_json && root.is_array())) {
+    const size_t n = is_payload ? findings.size() : simdjson::dom::array(root).size();
+    if (n > request.max_findings) {
+      return Refuse(413,
+                    std::to_string(n) + " findings in one request; the limit is " +
+                        std::to_string(request.max_findings) + " (split the batch)",
+                    out.source);
+    }
+  }
   const bus::Headers headers = {{std::string(kTenantHeader), request.tenant},
                                 {std::string(kSourceHeader), out.source}};
   const std::string topic = bus::RawTopic(out.source);

@@ -3,7 +3,8 @@
 //
 // What it does, in order: refuses a Content-Type it cannot read (415); unwraps a gzip body
 // (Content-Encoding: gzip or the gzip magic), bounded by max_decompressed_bytes (400 when
-// corrupt or too large); reads the seed's payload {"source_tool": ..., "findings": [...]} (one
+// corrupt, 413 when too large); refuses JSON nested deeper than max_json_depth or holding a
+// string longer than max_string_bytes (400) and more than max_findings findings (413); reads the seed's payload {"source_tool": ..., "findings": [...]} (one
 // message per finding, keyed by its asset), a JSON array (one message per element), or a
 // native document (JSON object, XML, CSV, JSON Lines, SARIF: one message holding it whole);
 // names the source from source_tool, ?source= or X-CTEM-Source (400 when missing, unknown or
@@ -31,6 +32,11 @@ struct IngestRequest {
   std::string tenant;                 // the caller's tenant (from the credentials, never the body)
   std::string_view body;
   size_t max_decompressed_bytes = kMaxDecompressedBytes;
+  // Hostile-input limits (docs/security.md): deeper JSON and longer strings (values or keys)
+  // are refused 400, more findings than max_findings 413.
+  int max_json_depth = 64;
+  size_t max_string_bytes = 1024 * 1024;
+  size_t max_findings = 10000;
 };
 
 struct IngestMessages {
@@ -39,7 +45,7 @@ struct IngestMessages {
 };
 
 struct IngestRefusal {
-  int http_status = 400;  // 400 (bad body or source) or 415 (unreadable Content-Type)
+  int http_status = 400;  // 400 (bad body or source), 413 (over a size limit), 415 (unreadable Content-Type)
   std::string reason;
   std::string source;  // the canonical source when it was known before the refusal
 };

@@ -38,6 +38,7 @@
 #include "bus/open_bus.h"
 #include "support/process.h"
 #include "support/run_ctem.h"
+#include "support/tokens.h"
 #include "support/temp_dir.h"
 
 namespace ctem {
@@ -50,10 +51,17 @@ using Clock = std::chrono::steady_clock;
 
 const std::vector<std::string> kTenants = {"A", "B"};
 
-// The HTTP headers a tenant's sender adds to every POST. Today every finding goes to the
-// default tenant; once API tokens exist this returns {"Authorization", "Bearer <token>"} with
-// the tenant's token from `ctem token create --tenant T --scope ingest` (created in SetUp).
-httplib::Headers HeadersFor(const std::string& /*tenant*/) { return {}; }
+// Each tenant's ingest token (`ctem token create`, made in SetUp): the tenant of every finding
+// comes from it, never from the body.
+std::map<std::string, std::string>& TenantTokens() {
+  static std::map<std::string, std::string> tokens;
+  return tokens;
+}
+
+// The HTTP headers a tenant's sender adds to every POST.
+httplib::Headers HeadersFor(const std::string& tenant) {
+  return {{"Authorization", "Bearer " + TenantTokens().at(tenant)}};
+}
 
 // A free TCP port on 127.0.0.1 (bound and released; the servers take it right after).
 int FreePort() {
@@ -117,6 +125,10 @@ class FaultsTest : public ::testing::Test {
     ASSERT_EQ(migrate.exit_code, 0) << migrate.out << migrate.err;
     auto topics = testing::RunCtem(dir_, {"--bus", bus_url_, "topics", "create"});
     ASSERT_EQ(topics.exit_code, 0) << topics.out << topics.err;
+    for (const auto& tenant : kTenants) {
+      TenantTokens()[tenant] = testing::CreateToken(dir_, store_url_, tenant, "ingest");
+      ASSERT_FALSE(TenantTokens()[tenant].empty());
+    }
   }
 
   void TearDown() override {
@@ -253,16 +265,17 @@ class FaultsTest : public ::testing::Test {
   // nothing this suite sent.
   std::map<std::pair<std::string, long>, int> Stored(size_t& unparsable) {
     const std::string cmd = "psql " + testing::ShellQuote(admin_url_) +
-                            " -qAtF'|' -c \"SELECT title, count(*) FROM ctem_exposures GROUP BY title\" 2>&1";
+                            " -qAtF'|' -c \"SELECT tenant_id, title, count(*) FROM ctem_exposures GROUP BY tenant_id, title\" 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     std::map<std::pair<std::string, long>, int> out;
     unparsable = 0;
     char buf[512];
-    const std::regex row(R"(^faults tenant ([A-Z]) seq ([0-9]+)\|([0-9]+)\s*$)");
+    // The row's tenant must be the one its title names: the token's, not the body's.
+    const std::regex row(R"(^([A-Za-z]+)\|faults tenant ([A-Z]) seq ([0-9]+)\|([0-9]+)\s*$)");
     while (p != nullptr && fgets(buf, sizeof buf, p) != nullptr) {
       std::cmatch m;
-      if (std::regex_match(buf, m, row)) {
-        out[{m[1].str(), std::stol(m[2].str())}] += std::stoi(m[3].str());
+      if (std::regex_match(buf, m, row) && m[1].str() == m[2].str()) {
+        out[{m[2].str(), std::stol(m[3].str())}] += std::stoi(m[4].str());
       } else {
         ++unparsable;
         std::fprintf(stderr, "faults: unexpected row: %s", buf);
