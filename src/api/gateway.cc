@@ -403,8 +403,9 @@ std::optional<Principal> Gateway::Authorize(const httplib::Request& req, httplib
 }
 
 void Gateway::Ingest(const httplib::Request& req, httplib::Response& res, const Principal& who, const std::string& raw) {
+  const std::string content_type = req.get_header_value("Content-Type");  // outlives `request`'s view
   pipeline::IngestRequest request;
-  request.content_type = req.get_header_value("Content-Type");
+  request.content_type = content_type;
   // httplib has removed any Content-Encoding already (bounded in the route); a gzip body left
   // here is a gzip document sent as it is (a .json.gz report).
   request.source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");

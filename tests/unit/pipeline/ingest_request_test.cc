@@ -81,7 +81,32 @@ TEST(SplitIngestBody, CompressionBombIsRefusedAtTheBound) {
   req.max_decompressed_bytes = 1 << 20;
   const auto r = SplitIngestBody(req);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().http_status, 400);
+  EXPECT_EQ(r.error().http_status, 413);  // too large, like a body over the size limit
+}
+
+TEST(SplitIngestBody, HostileJsonIsRefusedWholeAtEachLimit) {
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  auto depth = SplitIngestBody(Json(deep, "wiz"));
+  ASSERT_FALSE(depth.has_value());
+  EXPECT_EQ(depth.error().http_status, 400);
+  EXPECT_NE(depth.error().reason.find("nested deeper than 64"), std::string::npos) << depth.error().reason;
+
+  const std::string long_title = R"({"source_tool":"wiz","findings":[{"title":")" + std::string(2000, 'x') + R"("}]})";
+  IngestRequest strings = Json(long_title);
+  strings.max_string_bytes = 1000;
+  auto too_long = SplitIngestBody(strings);
+  ASSERT_FALSE(too_long.has_value());
+  EXPECT_EQ(too_long.error().http_status, 400);
+  EXPECT_NE(too_long.error().reason.find("2000 bytes"), std::string::npos) << too_long.error().reason;
+
+  IngestRequest many = Json(R"({"source_tool":"wiz","findings":[{},{},{}]})");
+  many.max_findings = 2;
+  auto over = SplitIngestBody(many);
+  ASSERT_FALSE(over.has_value());
+  EXPECT_EQ(over.error().http_status, 413);
+  EXPECT_EQ(over.error().source, "wiz");
+  many.max_findings = 3;
+  ASSERT_TRUE(SplitIngestBody(many).has_value());
 }
 
 TEST(SplitIngestBody, RefusalsCarryStatusAndReason) {
