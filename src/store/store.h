@@ -26,7 +26,7 @@
 //    including rows already marked: a key without a row counts nothing, a key given twice
 //    counts once.
 //
-// Tenant isolation (issue 9; docs/security.md). Every tenant-data table (TenantTables()) is
+// Tenant isolation (issue 9; docs/tenancy.md). Every tenant-data table (TenantTables()) is
 // scoped in the database itself, not only by the queries' own `tenant_id = ?`:
 //  * PostgreSQL: row-level security, ENABLEd and FORCEd, with the policy
 //    `tenant_id = current_setting('ctem.tenant_id', true)` for reads and writes (WITH CHECK);

@@ -1,4 +1,4 @@
--- v8: tenant isolation in the database (issue 9; docs/security.md).
+-- v8: tenant isolation in the database (issue 9; docs/tenancy.md).
 --
 -- * ctem_tenants: the directory of tenants, names only (no tenant data, so not under RLS). A
 --   statement-level trigger on every tenant table adds the tenants of inserted rows; the jobs
@@ -10,7 +10,7 @@
 -- * ctem_service: the NOLOGIN group role the services log in as members of; granted DML on
 --   the tables and the sequences (the grants are refreshed by every `ctem migrate`, see
 --   PostgresStore::Migrate). Creating it needs CREATEROLE; without it the migration goes on
---   and an administrator creates the role (docs/security.md).
+--   and an administrator creates the role (docs/tenancy.md).
 
 CREATE TABLE ctem_tenants (
     tenant_id  TEXT PRIMARY KEY,
@@ -63,6 +63,8 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ctem_service') THEN
     CREATE ROLE ctem_service NOLOGIN NOBYPASSRLS;
   END IF;
-EXCEPTION WHEN insufficient_privilege THEN
-  RAISE NOTICE 'ctem_service role not created (no CREATEROLE); see docs/security.md';
+EXCEPTION
+  WHEN duplicate_object OR unique_violation THEN NULL;  -- another database's migration made it
+  WHEN insufficient_privilege THEN
+    RAISE NOTICE 'ctem_service role not created (no CREATEROLE); see docs/tenancy.md';
 END $$;

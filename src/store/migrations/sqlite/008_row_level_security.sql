@@ -1,4 +1,4 @@
--- v8: tenant isolation (issue 9; docs/security.md). SQLite has no row-level security: each
+-- v8: tenant isolation (issue 9; docs/tenancy.md). SQLite has no row-level security: each
 -- connection scopes the tenant tables itself (TEMP views and triggers, sqlite_store.cc).
 -- Stored here is the directory of tenants, names only, which the jobs and the outbox relay
 -- list to act for each tenant in turn, kept by triggers on every tenant table.
