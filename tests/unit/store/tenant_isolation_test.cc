@@ -58,7 +58,7 @@ Exposure Finding(const std::string& title, Severity severity, const std::string&
   e.asset_type = "EdgeInferenceNode";
   e.asset_zone = "Zone1_EdgeInference";
   e.exploitability_score = 0.8;
-  e.physical_consequence = Consequence::kEquipmentDamage;
+  e.physical_consequence = Consequence::kEquipment;
   e.ctem_score = 7.5;
   e.atlas_technique = "AML.T0020";
   e.tenant_id = tenant;
