@@ -3,16 +3,16 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
 #include "api/remediation_routes.h"
+#include "core/log_escape.h"
+#include "store/api_tokens.h"
 #include "api/dashboard.h"
-#include "parsers/parser.h"
-#include "pipeline/decompress.h"
+#include "pipeline/ingest_request.h"
 #include "reports/render.h"
 #include "reports/report.h"
 
@@ -95,27 +95,6 @@ void ReplyError(httplib::Response& res, int status, const std::string& reason) {
   Reply(res, status, Json{{"error", reason}});
 }
 
-// The partition key of a raw finding: the asset it is about, so one asset's findings stay in
-// order (issue 4). Fields tried in order; empty when none is present.
-std::string AssetKey(simdjson::dom::element finding) {
-  static constexpr const char* kFields[] = {"entityExternalId", "asset_id", "packageName", "model_name",
-                                            "probe", "exposure_id", "validation_id", "remediation_id"};
-  simdjson::dom::object obj;
-  if (finding.get_object().get(obj) != simdjson::SUCCESS) return {};
-  for (const char* f : kFields) {
-    std::string_view v;
-    if (obj[f].get_string().get(v) == simdjson::SUCCESS) return std::string(v);
-  }
-  return {};
-}
-
-bool ReadableContentType(const std::string& type) {
-  const std::string t = type.substr(0, type.find(';'));
-  return t == "application/json" || t == "application/x-ndjson" || t == "application/jsonl" ||
-         t == "application/xml" || t == "text/xml" || t == "text/csv" || t == "application/sarif+json" ||
-         t == "text/plain";
-}
-
 }  // namespace
 
 Gateway::Gateway(bus::Bus& bus, StoreFactory stores, const Clock& clock, pipeline::PipelineMetrics& metrics,
@@ -125,7 +104,26 @@ Gateway::Gateway(bus::Bus& bus, StoreFactory stores, const Clock& clock, pipelin
       metrics_(metrics),
       options_(std::move(options)),
       pools_(std::make_unique<Pools>(bus, std::move(stores))),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(std::make_unique<httplib::Server>()),
+      limiter_(options_.rate_limit_per_s, options_.rate_limit_burst) {
+  auth_ = std::make_unique<TokenAuthenticator>(
+      [this](const std::string& hash) -> Result<std::optional<store::ApiTokenRow>> {
+        auto store = pools_->Store();
+        if (!store) return Fail(store.error());
+        auto row = store::FindApiTokenByHash(**store, hash);
+        if (!row) {
+          store->Discard();
+          return Fail(row.error());
+        }
+        // The last use, at most once a minute per token (a lookup happens once per cache TTL).
+        const Timestamp now = clock_.Now();
+        if (*row && !(*row)->revoked_at &&
+            (!(*row)->last_used_at || now - *(*row)->last_used_at > std::chrono::minutes(1))) {
+          if (!store::TouchApiToken(**store, (*row)->id, now)) store->Discard();
+        }
+        return row;
+      },
+      nullptr, options_.auth_cache_ttl);
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_tcp_nodelay(true);
   // Debian's cpp-httplib stalls ~40 ms per keep-alive request unless the listening socket has
@@ -171,120 +169,51 @@ void Gateway::Routes() {
     Reply(res, 200, Json{{"status", "ok"}});
   });
 
-  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+  server_->Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, Access::kRead)) return;
     res.set_content(MetricsText(), "text/plain; version=0.0.4");
   });
 
-  server_->Post("/api/ctem/ingest", [this](const httplib::Request& req, httplib::Response& res) {
+  server_->Post("/api/ctem/ingest", [this](const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& content_reader) {
     ++requests_;
-    const std::string type = req.get_header_value("Content-Type");
-    if (!ReadableContentType(type)) {
-      ReplyError(res, 415, "unsupported Content-Type '" + type +
-                               "' (send application/json, application/x-ndjson, application/xml or text/csv)");
+    // Authenticated before the body is read: an anonymous sender cannot make the gateway
+    // read or inflate anything.
+    auto who = Authorize(req, res, Access::kIngest);
+    if (!who) {
+      res.set_header("Connection", "close");  // the unread body must not be taken for a request
       return;
     }
-    std::string body_storage;
-    std::string_view body = req.body;
-    if (req.get_header_value("Content-Encoding") == "gzip" || pipeline::IsGzip(body)) {
-      auto plain = pipeline::MaybeGunzip(body, options_.max_body_bytes * 8);
-      if (!plain) {
-        ReplyError(res, 400, plain.error().message);
-        return;
+    // httplib has removed a Content-Encoding (gzip, deflate) already; the inflated bytes are
+    // bounded here (a chunked or compressed body is not bounded by the Content-Length check).
+    const size_t limit = req.has_header("Content-Encoding") ? std::max(options_.max_body_bytes, options_.max_decompressed_bytes)
+                                                            : options_.max_body_bytes;
+    std::string raw;
+    bool too_large = false;
+    const bool complete = content_reader([&](const char* data, size_t n) {
+      if (raw.size() + n > limit) {
+        too_large = true;
+        return false;
       }
-      body_storage = std::move(*plain);
-      body = body_storage;
-    }
-    std::string source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
-    const std::string tenant = std::string(kDefaultTenant);
-
-    std::vector<bus::OutgoingMessage> messages;
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    const bool is_json = parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS;
-    if (!is_json && (type.starts_with("application/json") || type.starts_with("application/sarif"))) {
-      // simdjson says *that* the body is malformed; nlohmann says *where*.
-      std::string where;
-      try {
-        const auto ignored = nlohmann::json::parse(body.begin(), body.end());
-        (void)ignored;
-      } catch (const nlohmann::json::exception& e) {
-        where = std::string(": ") + e.what();
-      }
-      ReplyError(res, 400, "malformed JSON body" + where);
+      raw.append(data, n);
+      return true;
+    });
+    if (too_large || !complete) {
+      res.set_header("Connection", "close");
+      // httplib sets 413 itself when the Content-Length is above max_body_bytes.
+      const bool big = too_large || res.status == 413;
+      const size_t shown = too_large ? limit : options_.max_body_bytes;
+      ReplyError(res, big ? 413 : 400,
+                 big ? "request body larger than " + std::to_string(shown) + " bytes"
+                     : std::string("the request body could not be read (truncated, or a bad Content-Encoding)"));
       return;
     }
-    simdjson::dom::object obj;
-    simdjson::dom::array findings;
-    const bool is_payload = is_json && root.get_object().get(obj) == simdjson::SUCCESS &&
-                            obj["findings"].get_array().get(findings) == simdjson::SUCCESS;
-    if (is_payload) {
-      std::string_view tool;
-      if (obj["source_tool"].get_string().get(tool) == simdjson::SUCCESS) {
-        if (!source.empty() && parsers::FindParser(source) != parsers::FindParser(tool)) {
-          ReplyError(res, 400, "source_tool '" + std::string(tool) + "' contradicts source '" + source + "'");
-          return;
-        }
-        source = std::string(tool);
-      }
-    } else if (is_json && type.starts_with("application/json") && body.find_first_not_of(" \t\r\n") != std::string_view::npos &&
-               body[body.find_first_not_of(" \t\r\n")] == '{' && !req.has_param("source") &&
-               req.get_header_value("X-CTEM-Source").empty()) {
-      ReplyError(res, 400, "a payload needs \"source_tool\" and a \"findings\" array (seed section 10.4), or ?source=");
-      return;
-    }
-    if (source.empty()) {
-      ReplyError(res, 400, "no source: send {\"source_tool\": ..., \"findings\": [...]} or ?source=<tool>");
-      return;
-    }
-    const parsers::SourceParser* p = parsers::FindParser(source);
-    if (p == nullptr) {
-      std::string names;
-      for (const auto& n : parsers::SourceNames()) names += (names.empty() ? "" : ", ") + n;
-      ReplyError(res, 400, "unknown source '" + source + "' (expected one of: " + names + ")");
-      return;
-    }
-    const std::string canonical(p->Name());
-    SourceCounters& counters = Counters(canonical);
-    const bus::Headers headers = {{std::string(pipeline::kTenantHeader), tenant},
-                                  {std::string(pipeline::kSourceHeader), canonical}};
-    const std::string topic = bus::RawTopic(canonical);
-    if (is_payload || (is_json && root.is_array())) {
-      simdjson::dom::array arr = is_payload ? findings : simdjson::dom::array(root);
-      for (simdjson::dom::element f : arr) {
-        messages.push_back({topic, AssetKey(f), simdjson::minify(f), headers});
-      }
-    } else if (is_json || type.starts_with("application/xml") || type.starts_with("text/") ||
-               type.starts_with("application/x-ndjson") || type.starts_with("application/jsonl") ||
-               type.starts_with("application/sarif")) {
-      // A native document (or one finding): the normaliser parses it whole.
-      messages.push_back({topic, is_json ? AssetKey(root) : std::string(), std::string(body), headers});
-    } else {
-      ReplyError(res, 400, "malformed JSON body");
-      counters.rejected += 1;
-      return;
-    }
-    counters.received += messages.size();
-    if (messages.empty()) {
-      Reply(res, 202, Json{{"accepted", 0}});
-      return;
-    }
-    auto producer = pools_->Producer();
-    if (!producer) {
-      counters.rejected += messages.size();
-      ReplyError(res, 503, "bus unavailable: " + producer.error().message);
-      return;
-    }
-    if (auto st = (*producer)->Publish(messages, options_.publish_timeout); !st) {
-      producer->Discard();
-      counters.rejected += messages.size();
-      ReplyError(res, 503, "not accepted, retry: " + st.error().message);
-      return;
-    }
-    counters.accepted += messages.size();
-    Reply(res, 202, Json{{"accepted", messages.size()}});
+    Ingest(req, res, *who, raw);
   });
 
   server_->Get(R"(/api/ctem/reports/([a-z\-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     const std::string name = req.matches[1];
     const reports::ReportSpec* spec = reports::FindReport(name);
     if (spec == nullptr) {
@@ -294,7 +223,7 @@ void Gateway::Routes() {
       return;
     }
     reports::ReportRequest rr;
-    rr.tenant_id = std::string(kDefaultTenant);
+    rr.tenant_id = who->tenant_id;
     rr.zone_resolver = options_.zone_resolver;
     rr.now = clock_.Now();
     if (req.has_param("now")) {
@@ -331,7 +260,10 @@ void Gateway::Routes() {
   });
 
   server_->Get("/api/ctem/exposures", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     store::ExposureFilter f;
+    f.tenant_id = who->tenant_id;
     if (req.has_param("status")) {
       for (size_t i = 0; i < req.get_param_value_count("status"); ++i) {
         auto s = ParseExposureStatus(req.get_param_value("status", i));
@@ -373,12 +305,14 @@ void Gateway::Routes() {
   });
 
   server_->Get(R"(/api/ctem/exposures/([0-9a-zA-Z_\-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto who = Authorize(req, res, Access::kRead);
+    if (!who) return;
     auto store = pools_->Store();
     if (!store) {
       ReplyError(res, 503, store.error().message);
       return;
     }
-    auto row = (*store)->GetExposure(kDefaultTenant, std::string(req.matches[1]));
+    auto row = (*store)->GetExposure(who->tenant_id, std::string(req.matches[1]));
     if (!row) {
       store->Discard();
       ReplyError(res, 503, row.error().message);
@@ -393,12 +327,19 @@ void Gateway::Routes() {
   });
 
   // The remediation lifecycle and the exposure timeline (api/remediation_routes.h).
-  AddRemediationRoutes(*server_, clock_, [this](const std::function<bool(store::Store&)>& use) -> Status {
-    auto store = pools_->Store();
-    if (!store) return Fail(store.error());
-    if (!use(**store)) store->Discard();
-    return {};
-  });
+  AddRemediationRoutes(
+      *server_, clock_,
+      [this](const std::function<bool(store::Store&)>& use) -> Status {
+        auto store = pools_->Store();
+        if (!store) return Fail(store.error());
+        if (!use(**store)) store->Discard();
+        return {};
+      },
+      [this](const httplib::Request& req, httplib::Response& res, Access needed) -> std::optional<std::string> {
+        auto who = Authorize(req, res, needed);
+        if (!who) return std::nullopt;
+        return who->tenant_id;
+      });
 
   // A web_root directory is looked in first (httplib serves mounted files before routes), so
   // edited pages are served live while vendor/ still comes from the compiled-in copy.
@@ -416,6 +357,143 @@ void Gateway::Routes() {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_content(std::string(asset->body), std::string(asset->content_type));
   });
+}
+
+void Gateway::LogRefusal(const httplib::Request& req, const std::string& reason) {
+  // Everything here may come from the sender: escaped, and never the token itself.
+  std::string target = req.path;
+  char sep = '?';
+  for (const auto& [k, v] : req.params) {  // decoded: %0a is a newline here
+    target += sep + k + "=" + v;
+    sep = '&';
+  }
+  spdlog::warn("gateway: refused {} {} from {} (user agent \"{}\"): {}", EscapeForLog(req.method),
+               EscapeForLog(target), EscapeForLog(req.remote_addr), EscapeForLog(req.get_header_value("User-Agent")),
+               EscapeForLog(reason));
+}
+
+std::optional<Principal> Gateway::Authorize(const httplib::Request& req, httplib::Response& res, Access needed) {
+  auto who = auth_->Authenticate(req.get_header_value("Authorization"));
+  if (!who) {
+    const std::string reason(AuthFailureReason(who.error()));
+    if (who.error() == AuthFailure::kStoreUnavailable) {
+      ReplyError(res, 503, "cannot check the token now (the store is unavailable); retry");
+      return std::nullopt;
+    }
+    ++auth_failures_;
+    LogRefusal(req, reason);
+    res.set_header("WWW-Authenticate", "Bearer realm=\"ctem\"");
+    ReplyError(res, 401, reason + ": send Authorization: Bearer <token> (ctem token create)");
+    return std::nullopt;
+  }
+  if (!Allows(who->scope, needed)) {
+    ++auth_failures_;
+    LogRefusal(req, "scope " + std::string(ScopeName(who->scope)) + " of token '" + who->name + "' does not allow this");
+    ReplyError(res, 403, "a token with scope '" + std::string(ScopeName(who->scope)) + "' may not " + req.method +
+                             " " + req.path);
+    return std::nullopt;
+  }
+  if (auto wait = limiter_.Acquire(who->token_id, std::chrono::steady_clock::now())) {
+    ++rate_limited_;
+    res.set_header("Retry-After", std::to_string(*wait));
+    ReplyError(res, 429, "rate limit of token '" + who->name + "' exceeded; retry after " + std::to_string(*wait) + " s");
+    return std::nullopt;
+  }
+  return *who;
+}
+
+void Gateway::Ingest(const httplib::Request& req, httplib::Response& res, const Principal& who, const std::string& raw) {
+  pipeline::IngestRequest request;
+  request.content_type = req.get_header_value("Content-Type");
+  // httplib has removed any Content-Encoding already (bounded in the route); a gzip body left
+  // here is a gzip document sent as it is (a .json.gz report).
+  request.source = req.has_param("source") ? req.get_param_value("source") : req.get_header_value("X-CTEM-Source");
+  request.tenant = who.tenant_id;  // the token's tenant, whatever the body says
+  request.body = raw;
+  request.max_decompressed_bytes = options_.max_decompressed_bytes;
+  request.max_json_depth = options_.max_json_depth;
+  request.max_string_bytes = options_.max_string_bytes;
+  request.max_findings = options_.max_findings;
+  auto split = pipeline::SplitIngestBody(request);
+  if (!split) {
+    if (!split.error().source.empty()) Counters(split.error().source).rejected += 1;
+    ReplyError(res, split.error().http_status, split.error().reason);
+    return;
+  }
+  const std::string& canonical = split->source;
+  SourceCounters& counters = Counters(canonical);
+  std::vector<bus::OutgoingMessage>& messages = split->messages;
+  // A source with a shared secret: the delivery must be signed, and not a replay.
+  std::string delivery_id;
+  if (auto secret = options_.webhook_secrets.find(canonical); secret != options_.webhook_secrets.end()) {
+    std::string signature = req.get_header_value("X-Hub-Signature-256");
+    if (signature.empty()) signature = req.get_header_value("X-Hub-Signature");
+    if (signature.empty()) {
+      counters.rejected += 1;
+      LogRefusal(req, "unsigned delivery for " + canonical);
+      ReplyError(res, 401, "source '" + canonical + "' requires a signed delivery (X-Hub-Signature-256: sha256=...)");
+      return;
+    }
+    if (!VerifyWebhookSignature(secret->second, raw, signature)) {
+      counters.rejected += 1;
+      LogRefusal(req, "bad signature for " + canonical);
+      ReplyError(res, 401, "the signature does not match the body (HMAC-SHA256 with the source's secret)");
+      return;
+    }
+    delivery_id = req.get_header_value("X-GitHub-Delivery");
+    if (delivery_id.empty()) delivery_id = req.get_header_value("X-Snyk-Transport-ID");
+    if (delivery_id.empty() || delivery_id.size() > 256) {
+      counters.rejected += 1;
+      ReplyError(res, 401, "a signed delivery needs a delivery id (X-GitHub-Delivery or X-Snyk-Transport-ID, "
+                           "at most 256 characters) so that replays can be refused");
+      return;
+    }
+    auto store = pools_->Store();
+    if (!store) {
+      ReplyError(res, 503, store.error().message);
+      return;
+    }
+    auto fresh = store::RecordWebhookDelivery(**store, canonical, delivery_id, clock_.Now(), options_.replay_window);
+    if (!fresh) {
+      store->Discard();
+      ReplyError(res, 503, "cannot check the delivery id: " + fresh.error().message);
+      return;
+    }
+    if (!*fresh) {
+      counters.rejected += 1;
+      LogRefusal(req, "replayed delivery " + delivery_id + " for " + canonical);
+      ReplyError(res, 409, "delivery '" + delivery_id + "' was already received (replay refused)");
+      return;
+    }
+  }
+  counters.received += messages.size();
+  if (messages.empty()) {
+    Reply(res, 202, Json{{"accepted", 0}});
+    return;
+  }
+  // Not accepted after all: a signed delivery's id is forgotten so the sender's retry is let in.
+  auto forget_delivery = [&] {
+    if (delivery_id.empty()) return;
+    if (auto store = pools_->Store()) {
+      if (!store::ForgetWebhookDelivery(**store, canonical, delivery_id)) store->Discard();
+    }
+  };
+  auto producer = pools_->Producer();
+  if (!producer) {
+    forget_delivery();
+    counters.rejected += messages.size();
+    ReplyError(res, 503, "bus unavailable: " + producer.error().message);
+    return;
+  }
+  if (auto st = (*producer)->Publish(messages, options_.publish_timeout); !st) {
+    producer->Discard();
+    forget_delivery();
+    counters.rejected += messages.size();
+    ReplyError(res, 503, "not accepted, retry: " + st.error().message);
+    return;
+  }
+  counters.accepted += messages.size();
+  Reply(res, 202, Json{{"accepted", messages.size()}});
 }
 
 std::string Gateway::MetricsText() {
@@ -437,6 +515,12 @@ std::string Gateway::MetricsText() {
   out += "# HELP ctem_ingest_rejected_total Findings refused (4xx/5xx), per source.\n";
   out += "# TYPE ctem_ingest_rejected_total counter\n";
   for (auto& [s, c] : sources) line("ctem_ingest_rejected_total", "source=\"" + s + "\"", c->rejected);
+  out += "# HELP ctem_auth_failures_total Requests refused 401 or 403 (docs/security.md).\n";
+  out += "# TYPE ctem_auth_failures_total counter\n";
+  line("ctem_auth_failures_total", "", auth_failures_);
+  out += "# HELP ctem_rate_limited_total Requests refused 429 by a token's rate limit.\n";
+  out += "# TYPE ctem_rate_limited_total counter\n";
+  line("ctem_rate_limited_total", "", rate_limited_);
   out += "# TYPE ctem_normaliser_consumed_total counter\n";
   line("ctem_normaliser_consumed_total", "", metrics_.normaliser_consumed);
   out += "# TYPE ctem_normaliser_produced_total counter\n";

@@ -3,9 +3,19 @@
 // dashboard at / (compiled in, or the directory given as web_root).
 //
 // Ingestion contract: a 202 {"accepted":N} is sent only after the bus acknowledged every
-// record (so an accepted finding is never dropped); 400 names what is wrong with the body; 413
-// above the size limit; 415 for a content type we cannot read; 503 when the bus cannot make
-// the records durable (nothing was accepted — the sender retries).
+// record (so an accepted finding is never dropped); 400 names what is wrong with the body
+// (malformed, nested deeper than max_json_depth, a string longer than max_string_bytes); 413
+// above the size limits (body, decompressed body, max_findings per request); 415 for a content
+// type we cannot read; 503 when the bus cannot make the records durable (nothing was accepted
+// — the sender retries). A refused request publishes nothing: no request is half-accepted.
+//
+// Security (docs/security.md): every endpoint but /healthz and the dashboard's static shell
+// needs `Authorization: Bearer <token>` (api/auth.h): 401 with `WWW-Authenticate: Bearer` when
+// it is missing, unknown or revoked, 403 when the token's scope does not allow the endpoint,
+// 429 with Retry-After when the token exceeds its rate. The tenant of every request is its
+// token's. For a source with a webhook secret, ingest also needs a valid X-Hub-Signature-256
+// (or X-Hub-Signature) over the body and a delivery id not seen within the replay window
+// (401 unsigned or tampered, 409 replayed).
 //
 // Thread-safety: the server handles requests on a thread pool; the Gateway's shared state
 // (producer pool, store pool, counters) is guarded internally.
@@ -16,9 +26,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "api/auth.h"
 #include "bus/bus.h"
 #include "core/time.h"
 #include "core/zone_resolver.h"
@@ -27,6 +39,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace ctem::api {
@@ -41,6 +55,17 @@ struct GatewayOptions {
   // The zone graph: scope discovery reports place assets by it and /metrics shows its
   // counters (lookups, round trips, fallbacks). Null: the seed's rule zones.
   const ZoneResolver* zone_resolver = nullptr;
+
+  // Security limits (docs/security.md).
+  std::chrono::milliseconds auth_cache_ttl{30000};  // a revoked token works at most this long
+  double rate_limit_per_s = 1000;                   // per token; 0 disables
+  double rate_limit_burst = 2000;
+  size_t max_decompressed_bytes = 128 * 1024 * 1024;  // a gzip body, once inflated
+  int max_json_depth = 64;
+  size_t max_findings = 10000;              // per request
+  size_t max_string_bytes = 1024 * 1024;    // per JSON string (value or key)
+  std::map<std::string, std::string> webhook_secrets;  // canonical source name -> shared secret
+  std::chrono::seconds replay_window{600};  // a delivery id is refused again within this
 };
 
 // Opens a store connection for a request thread.
@@ -69,6 +94,11 @@ class Gateway {
   };
 
   void Routes();
+  // Authenticates the request and checks its scope and rate; on failure answers it (401, 403,
+  // 429, 503) and returns nullopt.
+  std::optional<Principal> Authorize(const httplib::Request& req, httplib::Response& res, Access needed);
+  void LogRefusal(const httplib::Request& req, const std::string& reason);
+  void Ingest(const httplib::Request& req, httplib::Response& res, const Principal& who, const std::string& raw);
   SourceCounters& Counters(const std::string& source);
   std::string MetricsText();
 
@@ -81,6 +111,10 @@ class Gateway {
   std::mutex counters_mu_;
   std::map<std::string, std::unique_ptr<SourceCounters>> counters_;  // guarded by counters_mu_
   std::atomic<uint64_t> requests_{0};
+  std::unique_ptr<TokenAuthenticator> auth_;
+  RateLimiter limiter_;
+  std::atomic<uint64_t> auth_failures_{0};
+  std::atomic<uint64_t> rate_limited_{0};
 };
 
 }  // namespace ctem::api

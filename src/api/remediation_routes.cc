@@ -13,8 +13,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr size_t kMaxTenantLength = 128;
-
 void Reply(httplib::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(body.dump(2, ' ', false, Json::error_handler_t::replace) + "\n", "application/json");
@@ -40,11 +38,18 @@ bool ConnectionOk(const Error& e) {
   return e.code != ErrorCode::kUnavailable && e.code != ErrorCode::kInternal;
 }
 
-Result<std::string> Tenant(const httplib::Request& req) {
-  std::string tenant = req.get_header_value("X-CTEM-Tenant");
-  if (tenant.empty() && req.has_param("tenant")) tenant = req.get_param_value("tenant");
-  if (tenant.empty()) return std::string(kDefaultTenant);
-  if (tenant.size() > kMaxTenantLength) return Fail(Error::InvalidArgument("tenant id is too long"));
+// The token's tenant, after checking that the request names no other (403 when it does).
+std::optional<std::string> Tenant(const httplib::Request& req, httplib::Response& res, const Authorizer& authorize,
+                                  Access needed) {
+  auto tenant = authorize(req, res, needed);
+  if (!tenant) return std::nullopt;
+  std::string named = req.get_header_value("X-CTEM-Tenant");
+  if (named.empty() && req.has_param("tenant")) named = req.get_param_value("tenant");
+  if (!named.empty() && named != *tenant) {
+    ReplyError(res, 403, "this token acts for its own tenant only; the request names another "
+                         "(drop X-CTEM-Tenant / ?tenant=)");
+    return std::nullopt;
+  }
   return tenant;
 }
 
@@ -79,14 +84,14 @@ Result<jobs::MoveRequest> ParseMoveBody(const std::string& body, jobs::Lifecycle
 
 }  // namespace
 
-void AddRemediationRoutes(httplib::Server& server, const Clock& clock, StoreLender stores) {
+void AddRemediationRoutes(httplib::Server& server, const Clock& clock, StoreLender stores, Authorizer authorize) {
   server.Post(R"(/api/ctem/remediations/([0-9a-zA-Z_\-]+)/([a-zA-Z_\-]+))",
-              [&clock, stores](const httplib::Request& req, httplib::Response& res) {
+              [&clock, stores, authorize](const httplib::Request& req, httplib::Response& res) {
+                auto tenant = Tenant(req, res, authorize, Access::kAdmin);
+                if (!tenant) return;
                 const std::string key = req.matches[1];
                 auto action = jobs::ParseLifecycleAction(std::string(req.matches[2]));
                 if (!action) return ReplyError(res, 400, action.error().message);
-                auto tenant = Tenant(req);
-                if (!tenant) return ReplyError(res, 400, tenant.error().message);
                 auto request = ParseMoveBody(req.body, *action);
                 if (!request) return ReplyError(res, 400, request.error().message);
                 if (request->actor.empty()) request->actor = req.get_header_value("X-CTEM-Actor");
@@ -119,10 +124,10 @@ void AddRemediationRoutes(httplib::Server& server, const Clock& clock, StoreLend
               });
 
   server.Get(R"(/api/ctem/remediations/([0-9a-zA-Z_\-]+))",
-             [&clock, stores](const httplib::Request& req, httplib::Response& res) {
+             [&clock, stores, authorize](const httplib::Request& req, httplib::Response& res) {
+               auto tenant = Tenant(req, res, authorize, Access::kRead);
+               if (!tenant) return;
                const std::string key = req.matches[1];
-               auto tenant = Tenant(req);
-               if (!tenant) return ReplyError(res, 400, tenant.error().message);
                auto lent = stores([&](store::Store& store) {
                  jobs::RemediationLifecycle lifecycle(store, clock);
                  auto snapshot = lifecycle.Load(*tenant, key);
@@ -142,10 +147,10 @@ void AddRemediationRoutes(httplib::Server& server, const Clock& clock, StoreLend
              });
 
   server.Get(R"(/api/ctem/exposures/([0-9a-zA-Z_\-]+)/timeline)",
-             [stores](const httplib::Request& req, httplib::Response& res) {
+             [stores, authorize](const httplib::Request& req, httplib::Response& res) {
+               auto tenant = Tenant(req, res, authorize, Access::kRead);
+               if (!tenant) return;
                const std::string key = req.matches[1];
-               auto tenant = Tenant(req);
-               if (!tenant) return ReplyError(res, 400, tenant.error().message);
                auto lent = stores([&](store::Store& store) {
                  auto timeline = jobs::ExposureTimeline(store, *tenant, key);
                  if (!timeline) {

@@ -87,5 +87,6 @@ CommandArgsPtr AddRemediationCommand(CLI::App& app, Context& ctx, int& exit_code
 CommandArgsPtr AddJobCommands(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddVerifyCommand(CLI::App& app, Context& ctx, int& exit_code);
 CommandArgsPtr AddWebhooksCommand(CLI::App& app, Context& ctx, int& exit_code);
+CommandArgsPtr AddTokenCommand(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace ctem::cli

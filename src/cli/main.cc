@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddJobCommands(app, ctx, exit_code));
   commands.push_back(AddVerifyCommand(app, ctx, exit_code));
   commands.push_back(AddWebhooksCommand(app, ctx, exit_code));
+  commands.push_back(AddTokenCommand(app, ctx, exit_code));
 
   try {
     app.parse(argc, argv);

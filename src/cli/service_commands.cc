@@ -32,6 +32,15 @@ struct ServiceArgs final : CommandArgs {
   std::string web_root;
   bool no_jobs = false;       // serve: without the scheduled jobs, relay and dispatcher
   std::string alert_webhook;  // serve: overrides CTEM_ALERT_WEBHOOK
+  // Security limits (docs/security.md).
+  double rate_limit = 1000;
+  double rate_burst = 2000;
+  size_t max_findings = 10000;
+  size_t max_inflated_mb = 128;
+  size_t max_string_kb = 1024;
+  int max_json_depth = 64;
+  double auth_cache_ttl_s = 30;
+  long replay_window_s = 600;
 };
 
 struct Services {
@@ -114,6 +123,18 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     g.max_body_bytes = a.max_body_mb * 1024 * 1024;
     g.web_root = a.web_root;
     g.zone_resolver = resolver->get();
+    g.rate_limit_per_s = a.rate_limit;
+    g.rate_limit_burst = a.rate_burst;
+    g.max_findings = a.max_findings;
+    g.max_decompressed_bytes = a.max_inflated_mb * 1024 * 1024;
+    g.max_string_bytes = a.max_string_kb * 1024;
+    g.max_json_depth = a.max_json_depth;
+    g.auth_cache_ttl = std::chrono::milliseconds(static_cast<long long>(a.auth_cache_ttl_s * 1000));
+    g.replay_window = std::chrono::seconds(a.replay_window_s);
+    g.webhook_secrets = api::WebhookSecretsFromEnv();
+    for (const auto& [source, secret] : g.webhook_secrets) {
+      spdlog::info("gateway: deliveries for {} must be signed (CTEM_WEBHOOK_SECRET_*)", source);
+    }
     gateway = std::make_unique<api::Gateway>(
         **bus, [&ctx]() { return ctx.OpenStore(/*migrate=*/false); }, clock, metrics, g);
   }
@@ -174,6 +195,32 @@ void AddServiceOptions(CLI::App* cmd, ServiceArgs* a, bool http) {
     cmd->add_option("--host", a->host, "Address to listen on")->capture_default_str();
     cmd->add_option("--max-body-mb", a->max_body_mb, "Largest request body accepted (413 above)")->capture_default_str();
     cmd->add_option("--web-root", a->web_root, "Serve the dashboard from this directory (web/, to edit it live)");
+    cmd->add_option("--rate-limit", a->rate_limit, "Requests per second per token (429 above; 0: no limit)")
+        ->envname("CTEM_RATE_LIMIT")
+        ->capture_default_str();
+    cmd->add_option("--rate-burst", a->rate_burst, "Burst per token above the rate")
+        ->envname("CTEM_RATE_BURST")
+        ->capture_default_str();
+    cmd->add_option("--max-inflated-mb", a->max_inflated_mb, "Largest gzip body once decompressed (413 above)")
+        ->envname("CTEM_MAX_INFLATED_MB")
+        ->capture_default_str();
+    cmd->add_option("--max-findings", a->max_findings, "Findings per ingest request (413 above)")
+        ->envname("CTEM_MAX_FINDINGS")
+        ->capture_default_str();
+    cmd->add_option("--max-string-kb", a->max_string_kb, "Longest JSON string in a body, KiB (400 above)")
+        ->envname("CTEM_MAX_STRING_KB")
+        ->capture_default_str();
+    cmd->add_option("--max-json-depth", a->max_json_depth, "Deepest JSON nesting in a body (400 deeper)")
+        ->envname("CTEM_MAX_JSON_DEPTH")
+        ->capture_default_str();
+    cmd->add_option("--auth-cache-ttl-s", a->auth_cache_ttl_s,
+                    "Seconds a verified token is trusted without the store (a revocation takes this long)")
+        ->envname("CTEM_AUTH_CACHE_TTL_S")
+        ->capture_default_str();
+    cmd->add_option("--replay-window-s", a->replay_window_s,
+                    "Seconds a signed webhook's delivery id is remembered (a replay is refused, 409)")
+        ->envname("CTEM_WEBHOOK_REPLAY_WINDOW_S")
+        ->capture_default_str();
   }
   cmd->add_option("--batch-size", a->batch_size, "Records per stage batch (persister: per transaction)")
       ->capture_default_str();
@@ -197,11 +244,13 @@ CommandArgsPtr AddServiceCommands(CLI::App& app, Context& ctx, int& exit_code) {
   AddServiceOptions(serve, a, true);
   AddJobOptions(serve, a);
   serve->footer("POST /api/ctem/ingest takes {\"source_tool\": \"<tool>\", \"findings\": [...]} (seed section 10.4); "
-                "GET /api/ctem/reports/NAME, /api/ctem/exposures, /healthz, /metrics; the dashboard at /.\nAlso "
+                "GET /api/ctem/reports/NAME, /api/ctem/exposures, /healthz, /metrics; the dashboard at /.\nEvery "
+                "endpoint but /healthz needs Authorization: Bearer <token> (ctem token create; docs/security.md).\nAlso "
                 "runs the jobs (SLA enforcer, remediation checker, scope discovery) on their schedules, relays "
                 "their alerts to ctem.alerts and, with CTEM_ALERT_WEBHOOK, delivers them (docs/operations.md)."
                 "\n\nExample:\n"
-                "  ctem serve --port 8080\n  curl -X POST localhost:8080/api/ctem/ingest -H 'Content-Type: "
+                "  ctem serve --port 8080\n  TOKEN=$(ctem token create --scope ingest)\n"
+                "  curl -X POST localhost:8080/api/ctem/ingest -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: "
                 "application/json' -d '{\"source_tool\":\"garak\",\"findings\":[{\"probe\":\"dan.Dan_11_0\","
                 "\"failure_rate\":0.4}]}'");
   serve->callback([&ctx, &exit_code, a]() {

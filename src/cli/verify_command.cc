@@ -39,7 +39,8 @@ struct VerifyArgs final : CommandArgs {
 std::vector<std::string> ExpectedTables() {
   std::vector<std::string> out = {"ctem_exposures",         "ctem_validations", "ctem_remediations",
                                   "ctem_remediation_audit", "ctem_assets",      "ctem_job_runs",
-                                  "ctem_alert_outbox",      "ctem_service_heartbeats"};
+                                  "ctem_alert_outbox",      "ctem_service_heartbeats", "ctem_api_tokens",
+                                  "ctem_webhook_deliveries"};
   for (const auto& t : store::LoadableTables()) {
     if (std::find(out.begin(), out.end(), t.name) == out.end()) out.push_back(std::string(t.name));
   }

@@ -128,6 +128,11 @@ int RunWebhooks(const WebhooksArgs& a) {
       << "  {\"source_tool\": \"<tool_name>\", \"findings\": [{ ... }]}\n"
       << "or a tool's own document with ?source=<tool_name> (or the X-CTEM-Source header).\n"
       << "A 202 means every finding is durable on the bus; 4xx says what was wrong; 503 means retry.\n\n"
+      << "Authentication (docs/security.md): every request needs\n"
+      << "  Authorization: Bearer <token>   (ctem token create --tenant T --scope ingest)\n"
+      << "the findings land in that token's tenant. For a signed webhook, set\n"
+      << "CTEM_WEBHOOK_SECRET_<SOURCE> on the gateway to the secret configured in the tool: its\n"
+      << "X-Hub-Signature-256 (or X-Hub-Signature) and delivery id are then required.\n\n"
       << "Supported tools: " << sources << "\n";
   for (const ToolGuide& g : Guides()) {
     if (only != nullptr && only->Name() != g.source) continue;

@@ -179,9 +179,20 @@ StoredExposure ReadExposure(const SqlRow& r) {
   return s;
 }
 
+// Opens a session with the settings every query relies on. Throws what libpqxx throws.
+std::unique_ptr<pqxx::connection> Connect(const std::string& dsn) {
+  auto conn = std::make_unique<pqxx::connection>(dsn);
+  pqxx::nontransaction setup(*conn);
+  setup.exec("SET TIME ZONE 'UTC'");
+  setup.exec("SET extra_float_digits = 1");
+  setup.commit();
+  return conn;
+}
+
 class PostgresStore final : public Store, public SqlExecutor {
  public:
-  explicit PostgresStore(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {
+  PostgresStore(std::unique_ptr<pqxx::connection> conn, std::string dsn)
+      : conn_(std::move(conn)), dsn_(std::move(dsn)) {
     // CTEM_SQL_EXPLAIN=1 prints EXPLAIN (ANALYZE, BUFFERS) of every read query to stderr: what
     // bench/report_bench shows for a report over its latency goal.
     const char* explain = std::getenv("CTEM_SQL_EXPLAIN");
@@ -635,7 +646,24 @@ class PostgresStore final : public Store, public SqlExecutor {
   }
 
  private:
+  // Shadows the file's Guard for every member: a connection the server dropped (a restart, a
+  // crash) is replaced before the next statement, so a store outlives an outage of its
+  // server — the persister resumes by itself (issue 9). The statement that met the outage
+  // still fails (Unavailable) and its caller retries.
+  template <typename F>
+  auto Guard(std::string_view what, F&& f) -> decltype(f()) {
+    if (!conn_->is_open()) {
+      try {
+        conn_ = Connect(dsn_);
+      } catch (const std::exception& e) {
+        return Fail(Error::Unavailable("postgres: " + std::string(what) + ": reconnecting: " + e.what()));
+      }
+    }
+    return store::Guard(what, std::forward<F>(f));
+  }
+
   std::unique_ptr<pqxx::connection> conn_;
+  std::string dsn_;
   bool explain_ = false;
 };
 
@@ -655,12 +683,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
     dsn += (dsn.find('?') == std::string::npos ? "?" : "&") + std::string("connect_timeout=5");
   }
   try {
-    auto conn = std::make_unique<pqxx::connection>(dsn);
-    pqxx::nontransaction setup(*conn);
-    setup.exec("SET TIME ZONE 'UTC'");
-    setup.exec("SET extra_float_digits = 1");
-    setup.commit();
-    return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(conn)));
+    return std::unique_ptr<Store>(std::make_unique<PostgresStore>(Connect(dsn), dsn));
   } catch (const std::exception& e) {
     std::string msg = e.what();
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();

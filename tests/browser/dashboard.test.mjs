@@ -52,6 +52,7 @@ let server;
 let base;
 let browser;
 let page;
+let token;  // a read token (docs/security.md): the dashboard takes it from the URL fragment
 const pageErrors = [];
 const foreignRequests = [];
 
@@ -76,8 +77,12 @@ function startServer() {
   });
 }
 
+function authed(p) {
+  return fetch(base + p, { headers: { Authorization: `Bearer ${token}` } });
+}
+
 async function api(p) {
-  const res = await fetch(base + p);
+  const res = await authed(p);
   assert.equal(res.status, 200, `GET ${p}`);
   return res.json();
 }
@@ -131,6 +136,8 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ctem-browser-'));
   execFileSync(CTEM, ['--store', `sqlite:${path.join(dir, 'ctem.db')}`, '--now', NOW, '--graph', GRAPH, 'demo'],
     { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  token = execFileSync(CTEM, ['--store', `sqlite:${path.join(dir, 'ctem.db')}`, 'token', 'create', '--scope', 'read'],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
   base = `http://127.0.0.1:${await startServer()}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -143,6 +150,11 @@ before(async () => {
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
   // Works offline: the dashboard asks nothing of any host but the gateway.
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreignRequests.push(r.url()); });
+  // The token arrives in the fragment (never sent to the server in a URL); the page keeps it in
+  // sessionStorage for this tab and drops it from the address bar.
+  await page.goto(`${base}/#token=${token}`);
+  await page.waitForSelector('#view[data-ready="overview"]', { timeout: 30000 });
+  assert.ok(!page.url().includes(token), `the token left the address bar: ${page.url()}`);
 });
 
 after(async () => {
@@ -168,6 +180,10 @@ describe('dashboard', () => {
     assert.match(lib.headers.get('content-type'), /javascript/);
     assert.equal((await fetch(`${base}/no-such-file.js`)).status, 404);
     assert.equal((await fetch(`${base}/api/ctem/no-such-route`)).status, 404);
+    // The shell is public; the data is not.
+    const anonymous = await fetch(`${base}/api/ctem/reports/triage`);
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get('www-authenticate') || '', /^Bearer/);
   });
 
   test('overview: severity counts, SLA compliance, MTTR, breaches, at-risk, tools and gaps equal the API', async () => {
@@ -300,7 +316,7 @@ describe('dashboard', () => {
     assert.equal(await page.locator('[data-field="sla_status"]').innerText(), t.sla_status.replace('_', ' '));
     if (t.runtime_alerts !== null) assert.match(await page.locator('[data-panel="score"]').innerText(), /runtime ×1\.5/);
 
-    const res = await fetch(`${base}/api/ctem/exposures/${t.exposure_key}/timeline`);
+    const res = await authed(`/api/ctem/exposures/${t.exposure_key}/timeline`);
     if (res.status === 404) {
       assert.equal(await page.locator('[data-timeline="none"]').count(), 1, 'no timeline endpoint: "no timeline"');
     } else {

@@ -13,6 +13,7 @@
 
 #include "support/process.h"
 #include "support/run_ctem.h"
+#include "support/tokens.h"
 #include "unit/jobs/webhook_receiver.h"
 
 namespace ctem {
@@ -217,6 +218,7 @@ TEST(JobsCli, ServeDeliversADetectionGapWithinSecondsOfIngestion) {
   TempDir dir;
   jobs::testing::WebhookReceiver hook;
   ASSERT_TRUE(hook.Start());
+  const std::string token = testing::CreateToken(dir, "sqlite:" + dir.File("ctem.db"), "default", "ingest");
   testing::ServiceProcess serve;
   const std::string line = serve.Start(CTEM_BINARY,
                                        {"--store=sqlite:" + dir.File("ctem.db"), "serve", "--port", "0",
@@ -225,6 +227,7 @@ TEST(JobsCli, ServeDeliversADetectionGapWithinSecondsOfIngestion) {
   const int port = testing::ListeningPort(line);
   ASSERT_GT(port, 0) << line << testing::Slurp(dir.File("serve.log"));
   httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth(token);
   const std::string payload =
       R"({"source_tool": "validation", "findings": [{"validation_id": "VAL-RT-1", "exposure_id": "exp-1",
           "campaign_id": "RT-2026-Q4", "validation_type": "manual_red_team", "exploitable": true,

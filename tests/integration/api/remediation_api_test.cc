@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "support/backends.h"
 #include "support/process.h"
+#include "support/tokens.h"
 #include "support/temp_dir.h"
 
 namespace ctem {
@@ -64,6 +65,11 @@ class RemediationApiTest : public ::testing::TestWithParam<std::string> {
     v.detection_rules_tested = {"OPCUA-ANON-001"};
     ASSERT_TRUE(store->UpsertValidations({&v, 1}, v.ts).has_value());
 
+    admin_ = testing::CreateToken(db_.url(), "default", "admin");
+    other_admin_ = testing::CreateToken(db_.url(), "plant-b", "admin");
+    other_read_ = testing::CreateToken(db_.url(), "plant-b", "read");
+    read_ = testing::CreateToken(db_.url(), "default", "read");
+    ASSERT_FALSE(admin_.empty() || other_admin_.empty() || other_read_.empty() || read_.empty());
     const std::string line =
         serve_.Start(CTEM_BINARY, {"--store", db_.url(), "serve", "--host", "127.0.0.1", "--port", "0"},
                      dir_.path().string(), dir_.File("serve.log"));
@@ -71,18 +77,22 @@ class RemediationApiTest : public ::testing::TestWithParam<std::string> {
     ASSERT_GT(port_, 0) << line << testing::Slurp(dir_.File("serve.log"));
   }
 
-  httplib::Result Post(const std::string& path, const std::string& body,
-                       const httplib::Headers& headers = {}) {
+  // With the default tenant's admin token unless `headers` carry an Authorization.
+  httplib::Result Post(const std::string& path, const std::string& body, httplib::Headers headers = {}) {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(30, 0);
+    if (!headers.count("Authorization")) headers.emplace("Authorization", "Bearer " + admin_);
     return client.Post(path, headers, body, "application/json");
   }
 
-  httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
+  httplib::Result Get(const std::string& path, httplib::Headers headers = {}) {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(30, 0);
+    if (!headers.count("Authorization")) headers.emplace("Authorization", "Bearer " + admin_);
     return client.Get(path, headers);
   }
+
+  static httplib::Headers As(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
   // A move that must succeed; its JSON.
   json Move(const std::string& key, const std::string& action, const json& body) {
@@ -98,6 +108,10 @@ class RemediationApiTest : public ::testing::TestWithParam<std::string> {
   testing::ServiceProcess serve_;
   int port_ = 0;
   std::vector<std::string> keys_;
+  std::string admin_;        // tenant "default", which owns keys_
+  std::string read_;         // tenant "default"
+  std::string other_admin_;  // tenant "plant-b"
+  std::string other_read_;   // tenant "plant-b"
 };
 
 TEST_P(RemediationApiTest, EveryMoveOverHttpAndTheTimeline) {
@@ -183,13 +197,37 @@ TEST_P(RemediationApiTest, BadInputUnknownExposuresAndOtherTenants) {
   EXPECT_EQ(status(path + "/start", R"({"to": "alice"})"), 400);  // start takes no assignee
   EXPECT_EQ(status(path + "/approve", "{}"), 400);
   EXPECT_EQ(status("/api/ctem/remediations/0000000000000000/assign", R"({"to": "alice"})"), 404);
-  EXPECT_EQ(status(path + "/assign", R"({"to": "alice"})", {{"X-CTEM-Tenant", "plant-b"}}), 404);
+  // Another tenant's token does not find (or move) this tenant's exposure; naming another
+  // tenant beside one's own token is refused.
+  EXPECT_EQ(status(path + "/assign", R"({"to": "alice"})", As(other_admin_)), 404);
+  EXPECT_EQ(status(path + "/assign", R"({"to": "alice"})", {{"X-CTEM-Tenant", "plant-b"}}), 403);
+  // A read token may not move anything, even in its own tenant.
+  EXPECT_EQ(status(path + "/assign", R"({"to": "alice"})", As(read_)), 403);
   auto timeline = Get("/api/ctem/exposures/0000000000000000/timeline");
   ASSERT_TRUE(timeline);
   EXPECT_EQ(timeline->status, 404);
-  auto other_tenant = Get("/api/ctem/exposures/" + keys_[1] + "/timeline?tenant=plant-b");
-  ASSERT_TRUE(other_tenant);
-  EXPECT_EQ(other_tenant->status, 404);
+  auto named_other = Get("/api/ctem/exposures/" + keys_[1] + "/timeline?tenant=plant-b");
+  ASSERT_TRUE(named_other);
+  EXPECT_EQ(named_other->status, 403);
+  for (const std::string& token : {other_read_, other_admin_}) {
+    auto other_tenant = Get("/api/ctem/exposures/" + keys_[1] + "/timeline", As(token));
+    ASSERT_TRUE(other_tenant);
+    EXPECT_EQ(other_tenant->status, 404);
+    auto show = Get("/api/ctem/remediations/" + keys_[1], As(token));
+    ASSERT_TRUE(show);
+    EXPECT_EQ(show->status, 404) << show->body;
+    auto exposure = Get("/api/ctem/exposures/" + keys_[1], As(token));
+    ASSERT_TRUE(exposure);
+    EXPECT_EQ(exposure->status, 404);
+    auto list = Get("/api/ctem/exposures", As(token));
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->status, 200);
+    EXPECT_EQ(json::parse(list->body), json::array());
+  }
+  // The owner's read token sees it.
+  auto own = Get("/api/ctem/exposures/" + keys_[1] + "/timeline", As(read_));
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200);
   // Nothing of the above changed anything.
   auto t = Get("/api/ctem/exposures/" + keys_[1] + "/timeline");
   ASSERT_TRUE(t);

@@ -17,6 +17,7 @@
 #include "support/process.h"
 #include "support/run_ctem.h"
 #include "support/temp_dir.h"
+#include "support/tokens.h"
 
 namespace ctem {
 namespace {
@@ -81,6 +82,7 @@ TEST(Neo4jOutage, ServeKeepsIngestingOnTheFallbackWhenNeo4jStopsMidStream) {
   // Generous: a loaded CI machine must not turn the first, healthy phase into fallbacks; once
   // Neo4j is stopped its port refuses at once, so the timeout does not slow the outage phase.
   setenv("CTEM_GRAPH_TIMEOUT_MS", "10000", 1);
+  const std::string token = testing::CreateToken(dir, "sqlite:ctem.db", "default", "admin");
   testing::ServiceProcess serve;
   const std::string line = serve.Start(CTEM_BINARY,
                                        {"--store", "sqlite:ctem.db", "--graph", testing::Neo4jUri(), "serve",
@@ -90,6 +92,7 @@ TEST(Neo4jOutage, ServeKeepsIngestingOnTheFallbackWhenNeo4jStopsMidStream) {
   ASSERT_GT(port, 0) << testing::Slurp(dir.File("serve.log"));
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(30, 0);
+  client.set_bearer_token_auth(token);
   auto store = store::OpenStore("sqlite:" + dir.File("ctem.db")).value();
 
   // Half the findings while the graph answers.

@@ -16,6 +16,7 @@
 #include "core/exposure_key.h"
 #include "store/store.h"
 #include "support/backends.h"
+#include "support/tokens.h"
 #include "support/process.h"
 #include "support/run_ctem.h"
 #include "support/temp_dir.h"
@@ -110,6 +111,8 @@ class PipelineTest : public ::testing::TestWithParam<std::string> {
     }
     store_url_ = db_.url();
     ASSERT_TRUE(store::OpenStore(store_url_).value()->Migrate().has_value());
+    token_ = testing::CreateToken(dir_, store_url_, "default", "admin");
+    ASSERT_FALSE(token_.empty());
   }
 
   void TearDown() override { unsetenv("CTEM_BUS_NAMESPACE"); }
@@ -133,6 +136,7 @@ class PipelineTest : public ::testing::TestWithParam<std::string> {
   // POSTs every payload; returns how many findings were accepted (202).
   size_t PostAll(int port, const Workload& w, size_t from = 0, size_t to = SIZE_MAX) {
     httplib::Client client("127.0.0.1", port);
+    client.set_bearer_token_auth(token_);
     client.set_read_timeout(30, 0);
     size_t accepted = 0;
     for (size_t i = from; i < std::min(to, w.payloads.size()); ++i) {
@@ -184,6 +188,7 @@ class PipelineTest : public ::testing::TestWithParam<std::string> {
   testing::TempDir dir_;
   testing::TestDatabase db_;
   std::string store_url_;
+  std::string token_;  // admin, tenant "default"
   std::string bus_url_;
 };
 
@@ -251,6 +256,7 @@ TEST_P(PipelineTest, GatewayRefusesBadRequestsWithReasons) {
   const int port = StartServe(serve);
   ASSERT_GT(port, 0);
   httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth(token_);
   auto malformed = client.Post("/api/ctem/ingest", "{\"source_tool\": \"wiz\", \"findings\": [", "application/json");
   ASSERT_TRUE(malformed);
   EXPECT_EQ(malformed->status, 400);
@@ -277,6 +283,7 @@ TEST_P(PipelineTest, QueryApiReturnsTheCliJsonAndMetricsCount) {
   const int port = StartServe(serve);
   ASSERT_GT(port, 0);
   httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth(token_);
   const Workload w = MakeWorkload(40, 0, 10);
   EXPECT_EQ(PostAll(port, w), 40u);
   ASSERT_EQ(WaitForExposures(40), 40u);
@@ -327,6 +334,7 @@ TEST_P(PipelineTest, SnykRemovedIssuesMarkExposuresNoLongerSeen) {
   const int port = StartServe(serve);
   ASSERT_GT(port, 0) << testing::Slurp(dir_.File("serve.log"));
   httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth(token_);
   client.set_read_timeout(30, 0);
   auto post = [&](const std::string& body) {
     auto res = client.Post("/api/ctem/ingest?source=snyk", body, "application/json");

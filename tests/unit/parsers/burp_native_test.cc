@@ -705,6 +705,62 @@ TEST(BurpHostileXml, ParameterEntityAndExternalDtdAreRefused) {
   ExpectRefused(Parse("<!DOCTYPE issues PUBLIC \"-//X//Y\" \"http://127.0.0.1:1/x.dtd\"><issues/>"), "external DTD");
 }
 
+// Everything a parse produced, as one string: nothing of a hostile document's targets may
+// surface in any field or error.
+std::string EverythingIn(const ParsedBatch& b) {
+  std::string all = Errors(b);
+  for (const auto& e : b.exposures) {
+    for (const std::string* f : {&e.title, &e.description, &e.asset_id, &e.evidence_url, &e.remediation_guidance}) {
+      all += *f + "\n";
+    }
+  }
+  return all;
+}
+
+// The issue's own payload, in an issue field of both XML formats: refused before any issue is
+// read, and nothing of /etc/passwd appears anywhere.
+TEST(BurpHostileXml, XxeInAnIssueFieldIsRefusedAndNothingIsRead) {
+  const std::string dtd = "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>";
+  const std::string export_xml =
+      "<?xml version=\"1.0\"?>" + dtd +
+      "<issues><issue><type>1</type><name>SQL &xxe; injection</name><host>https://app.example</host>"
+      "<path>/a</path><issueDetail>&xxe;</issueDetail><severity>High</severity><confidence>Certain</confidence>"
+      "</issue></issues>";
+  const std::string dastardly_xml =
+      dtd + "<testsuites><testsuite name=\"s\"><testcase name=\"t\"><failure message=\"m\">&xxe;</failure>"
+            "</testcase></testsuite></testsuites>";
+  std::string passwd_first_line;
+  std::getline(std::ifstream("/etc/passwd"), passwd_first_line);
+  for (const std::string& doc : {export_xml, dastardly_xml}) {
+    const ParsedBatch b = Parse(doc);
+    ExpectRefused(b, "<!ENTITY");
+    const std::string all = EverythingIn(b);
+    EXPECT_FALSE(Has(all, "root:")) << all;
+    if (!passwd_first_line.empty()) {
+      EXPECT_FALSE(Has(all, passwd_first_line)) << all;
+    }
+  }
+}
+
+// Twenty levels of ten: 10^20 "lol"s if anything expanded them. Refused at once, with a short
+// error and no exposure, in well under a second even on a sanitizer build.
+TEST(BurpHostileXml, BillionLaughsIsRefusedFastAndBounded) {
+  std::string doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE issues [\n <!ENTITY lol0 \"lol\">\n";
+  for (int i = 1; i <= 20; ++i) {
+    doc += " <!ENTITY lol" + std::to_string(i) + " \"";
+    for (int k = 0; k < 10; ++k) doc += "&lol" + std::to_string(i - 1) + ";";
+    doc += "\">\n";
+  }
+  doc += "]>\n<issues><issue><type>1</type><name>&lol20;</name><host>https://x.example</host><path>/</path>"
+         "<severity>High</severity><confidence>Certain</confidence></issue></issues>";
+  const auto start = std::chrono::steady_clock::now();
+  const ParsedBatch b = Parse(doc);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ExpectRefused(b, "entity-expansion");
+  EXPECT_LT(EverythingIn(b).size(), 1000u);
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), 1000);
+}
+
 TEST(BurpHostileXml, UndeclaredEntityStaysLiteralText) {
   std::string doc = ExportXml("https://app.example");
   doc.replace(doc.find("SQL injection"), 13, "SQL &foo; injection");
