@@ -31,7 +31,6 @@
 #include "core/exposure_key.h"
 #include "store/store.h"
 #include "support/process.h"
-#include "support/run_ctem.h"
 #include "support/temp_dir.h"
 
 namespace {
@@ -57,6 +56,13 @@ long StatusKb(pid_t pid, const std::string& field) {
 long PeakRssKb(pid_t pid) { return StatusKb(pid, "VmHWM:"); }
 
 }  // namespace
+
+// POSIX single-quoting for the one command line run through popen.
+static std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 int main(int argc, char** argv) {
   CLI::App app{"End-to-end pipeline throughput"};
@@ -99,7 +105,7 @@ int main(int argc, char** argv) {
   }
   // Without --token: an ingest token (docs/security.md), made as an operator would.
   if (token.empty()) {
-    const std::string cmd = ctem::testing::ShellQuote(ctem_bin) + " --store " + ctem::testing::ShellQuote(store_url) +
+    const std::string cmd = ShellQuote(ctem_bin) + " --store " + ShellQuote(store_url) +
                             " token create --scope ingest 2>/dev/null";
     FILE* f = popen(cmd.c_str(), "r");
     char buf[256] = {0};
