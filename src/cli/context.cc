@@ -32,6 +32,13 @@ Result<std::unique_ptr<store::Store>> Context::OpenStore(bool migrate) const {
   return s;
 }
 
+Result<std::unique_ptr<store::Store>> Context::OpenTenantStore(bool migrate) const {
+  auto s = OpenStore(migrate);
+  if (!s) return s;
+  if (auto st = (*s)->BindTenant(options_.tenant); !st) return Fail(st.error());
+  return s;
+}
+
 Result<Timestamp> Context::Now() const {
   if (options_.now.empty()) return SystemClock().Now();
   return ParseTimestamp(options_.now);

@@ -41,6 +41,9 @@ class Context {
   std::string StoreUrl() const;
   // Opens (and, when `migrate`, migrates) the store; prints the reason on failure.
   Result<std::unique_ptr<store::Store>> OpenStore(bool migrate) const;
+  // OpenStore, bound to --tenant (store.h): for commands that act for one tenant (report,
+  // exposures, load, demo, remediation), never for the services that cover every tenant.
+  Result<std::unique_ptr<store::Store>> OpenTenantStore(bool migrate) const;
   // The pinned --now, or the system clock's reading.
   Result<Timestamp> Now() const;
   // The bus URL in force ("embedded" or "kafka://...").

@@ -240,7 +240,7 @@ int RunDemo(Context& ctx) {
     PrintError(now.error());
     return kExitUsage;
   }
-  auto store = ctx.OpenStore(/*migrate=*/true);
+  auto store = ctx.OpenTenantStore(/*migrate=*/true);
   if (!store) {
     PrintError(store.error());
     return kExitFailure;

@@ -45,7 +45,7 @@ int RunList(Context& ctx, const ExposuresArgs& a) {
     PrintError(format.error());
     return kExitUsage;
   }
-  auto store = ctx.OpenStore(/*migrate=*/false);
+  auto store = ctx.OpenTenantStore(/*migrate=*/false);
   if (!store) {
     PrintError(store.error());
     return kExitFailure;

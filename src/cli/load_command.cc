@@ -32,7 +32,7 @@ int RunLoad(Context& ctx, const LoadArgs& a) {
     PrintError(now.error());
     return kExitUsage;
   }
-  auto store = ctx.OpenStore(/*migrate=*/true);
+  auto store = ctx.OpenTenantStore(/*migrate=*/true);
   if (!store) {
     PrintError(store.error());
     return kExitFailure;

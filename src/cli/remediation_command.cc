@@ -31,7 +31,7 @@ int ExitFor(const Error& e) {
 }
 
 Result<std::unique_ptr<store::Store>> OpenLifecycleStore(const Context& ctx) {
-  auto store = ctx.OpenStore(/*migrate=*/false);
+  auto store = ctx.OpenTenantStore(/*migrate=*/false);
   if (!store) return store;
   auto version = (*store)->SchemaVersion();
   if (!version) return Fail(version.error());

@@ -43,7 +43,7 @@ int RunReport(Context& ctx, const ReportArgs& a) {
       return kExitUsage;
     }
   }
-  auto store = ctx.OpenStore(/*migrate=*/false);
+  auto store = ctx.OpenTenantStore(/*migrate=*/false);
   if (!store) {
     PrintError(store.error());
     return kExitFailure;

@@ -4,10 +4,22 @@ namespace ctem::jobs {
 
 Result<std::vector<std::string>> Tenants(store::Store& store, const std::string& sql_select,
                                          const std::vector<store::SqlValue>& params) {
-  auto rows = store.Sql().Query(sql_select, params);
-  if (!rows) return Fail(rows.error());
+  std::vector<std::string> candidates;
+  if (store.BoundTenant()) {
+    candidates.push_back(*store.BoundTenant());
+  } else {
+    auto all = store.ListTenants();
+    if (!all) return Fail(all.error());
+    candidates = std::move(*all);
+  }
   std::vector<std::string> out;
-  for (const auto& r : *rows) out.push_back(store::AsText(r[0]));
+  for (const std::string& tenant : candidates) {
+    store::TenantScope scope(store, tenant);
+    if (!scope.status()) return Fail(scope.status().error());
+    auto rows = store.Sql().Query(sql_select, params);
+    if (!rows) return Fail(rows.error());
+    if (!rows->empty()) out.push_back(tenant);
+  }
   return out;
 }
 

@@ -5,7 +5,9 @@
 // it raises into the outbox in one transaction (jobs/alerts.h). Running a job twice at the
 // same time, or again after a crash, raises nothing twice.
 //
-// Every job covers every tenant of the store.
+// Every job covers every tenant of the store (only the bound one when the store is bound),
+// one tenant at a time with the store bound to it (store::TenantScope): row-level security
+// (PostgreSQL) and the connection's tenant scope (SQLite) show a job one tenant's rows only.
 //
 // Thread-safety: a job object is driven by one thread, with a Store that thread owns.
 #pragma once
@@ -43,7 +45,9 @@ inline constexpr std::string_view kSlaEnforcerJob = "sla-enforcer";
 inline constexpr std::string_view kRemediationCheckerJob = "remediation-checker";
 inline constexpr std::string_view kScopeDiscoveryJob = "scope-discovery";
 
-// The distinct tenants of `sql_select` (a "SELECT DISTINCT tenant_id ..." with its params).
+// The tenants to act for: those of store.ListTenants() (or the bound tenant) for which
+// `sql_select` (a "SELECT DISTINCT tenant_id ..." with its params), run bound to the tenant,
+// returns a row.
 Result<std::vector<std::string>> Tenants(store::Store& store, const std::string& sql_select,
                                          const std::vector<store::SqlValue>& params);
 

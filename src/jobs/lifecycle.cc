@@ -251,12 +251,22 @@ Status ValidateMoveRequest(const MoveRequest& r) {
   return {};
 }
 
+// Lifecycle calls act for one tenant with the store bound to it (store.h); a store bound to
+// another tenant has no exposure of this one.
+static Status Scoped(const store::TenantScope& scope, std::string_view tenant_id, std::string_view exposure_key) {
+  if (scope.status()) return {};
+  return Fail(Error::NotFound("no exposure with key '" + std::string(exposure_key) + "' in tenant '" +
+                              std::string(tenant_id) + "'"));
+}
+
 std::string LifecycleRemediationId(std::string_view exposure_key) {
   return "REM-" + std::string(exposure_key);
 }
 
 Result<LifecycleSnapshot> RemediationLifecycle::Load(std::string_view tenant_id,
                                                      std::string_view exposure_key) {
+  store::TenantScope scope(store_, tenant_id);
+  if (auto st = Scoped(scope, tenant_id, exposure_key); !st) return Fail(st.error());
   auto exposure = store_.GetExposure(tenant_id, exposure_key);
   if (!exposure) return Fail(exposure.error());
   if (!*exposure) {
@@ -290,6 +300,8 @@ Result<LifecycleSnapshot> RemediationLifecycle::Load(std::string_view tenant_id,
 
 Result<MoveResult> RemediationLifecycle::Apply(const LifecycleSnapshot& seen, const MoveRequest& request) {
   if (auto ok = ValidateMoveRequest(request); !ok) return Fail(ok.error());
+  store::TenantScope scope(store_, seen.tenant_id);
+  if (auto st = Scoped(scope, seen.tenant_id, seen.exposure_key); !st) return Fail(st.error());
   const std::string action(LifecycleActionName(request.action));
   const auto next = NextState(seen.state, request.action);
   if (!next) {
@@ -407,6 +419,8 @@ Result<MoveResult> RemediationLifecycle::Apply(const LifecycleSnapshot& seen, co
 Result<MoveResult> RemediationLifecycle::Move(std::string_view tenant_id, std::string_view exposure_key,
                                               const MoveRequest& request) {
   if (auto ok = ValidateMoveRequest(request); !ok) return Fail(ok.error());
+  store::TenantScope scope(store_, tenant_id);
+  if (auto st = Scoped(scope, tenant_id, exposure_key); !st) return Fail(st.error());
   auto seen = Load(tenant_id, exposure_key);
   if (!seen) return Fail(seen.error());
   return Apply(*seen, request);
@@ -414,6 +428,8 @@ Result<MoveResult> RemediationLifecycle::Move(std::string_view tenant_id, std::s
 
 Result<std::vector<AuditEntry>> RemediationLifecycle::Audit(std::string_view tenant_id,
                                                             std::string_view exposure_key) {
+  store::TenantScope scope(store_, tenant_id);
+  if (auto st = Scoped(scope, tenant_id, exposure_key); !st) return Fail(st.error());
   auto rows = store_.Sql().Query(
       "SELECT id, tenant_id, exposure_key, remediation_id, actor, at, from_status, to_status, action, detail "
       "FROM ctem_remediation_audit WHERE tenant_id = ? AND exposure_key = ? ORDER BY id",
@@ -431,6 +447,8 @@ Result<std::vector<AuditEntry>> RemediationLifecycle::Audit(std::string_view ten
 
 Result<std::vector<StoredRemediation>> RemediationLifecycle::Remediations(std::string_view tenant_id,
                                                                           std::string_view exposure_key) {
+  store::TenantScope scope(store_, tenant_id);
+  if (auto st = Scoped(scope, tenant_id, exposure_key); !st) return Fail(st.error());
   auto rows =
       store_.Sql().Query(std::string("SELECT ") + kRemediationColumns +
                              " FROM ctem_remediations WHERE tenant_id = ? AND exposure_id = ? ORDER BY id",

@@ -97,6 +97,11 @@ Json SnapshotToJson(const LifecycleSnapshot& s, const std::vector<AuditEntry>& a
 
 Result<Json> ExposureTimeline(store::Store& store, std::string_view tenant_id,
                               std::string_view exposure_key) {
+  store::TenantScope bound(store, tenant_id);
+  if (!bound.status()) {
+    return Fail(Error::NotFound("no exposure with key '" + std::string(exposure_key) + "' in tenant '" +
+                                std::string(tenant_id) + "'"));
+  }
   auto exposure = store.GetExposure(tenant_id, exposure_key);
   if (!exposure) return Fail(exposure.error());
   if (!*exposure) {

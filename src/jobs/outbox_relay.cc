@@ -71,6 +71,25 @@ void OutboxRelay::Release(const std::vector<OutboxEntry>& rows) {
 
 Result<std::vector<OutboxEntry>> OutboxRelay::RelayOnce() {
   std::vector<OutboxEntry> published;
+  // The outbox is scoped by tenant like every tenant table: the relay drains one tenant at a
+  // time with the store bound to it.
+  std::vector<std::string> tenants;
+  if (store_.BoundTenant()) {
+    tenants.push_back(*store_.BoundTenant());
+  } else {
+    auto all = store_.ListTenants();
+    if (!all) return Fail(all.error());
+    tenants = std::move(*all);
+  }
+  for (const std::string& tenant : tenants) {
+    store::TenantScope scope(store_, tenant);
+    if (!scope.status()) return Fail(scope.status().error());
+    if (auto st = RelayTenant(published); !st) return Fail(st.error());
+  }
+  return published;
+}
+
+Status OutboxRelay::RelayTenant(std::vector<OutboxEntry>& published) {
   while (!stop_.load()) {
     auto rows = Claim();
     if (!rows) return Fail(rows.error());
@@ -106,7 +125,7 @@ Result<std::vector<OutboxEntry>> OutboxRelay::RelayOnce() {
     if (!marked) return Fail(marked.error());
     for (auto& e : *rows) published.push_back(std::move(e));
   }
-  return published;
+  return {};
 }
 
 void OutboxRelay::Run() {

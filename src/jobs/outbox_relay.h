@@ -1,6 +1,8 @@
 // OutboxRelay: publishes the rows of ctem_alert_outbox to their topics (ctem.alerts,
 // ctem.rescan) and marks them published — the second half of the transactional outbox
-// (jobs/alerts.h). Rows are published in id order, a batch at a time; a row is marked only
+// (jobs/alerts.h). Rows are published tenant by tenant (ListTenants, with the store bound to
+// each in turn: the outbox is tenant data), in id order within a tenant, a batch at a time; a
+// row is marked only
 // after the bus acknowledged it, so delivery is at least once (a crash in between publishes
 // it again, with the same alert_id).
 //
@@ -36,7 +38,8 @@ class OutboxRelay {
  public:
   OutboxRelay(store::Store& store, bus::Bus& bus, const Clock& clock, RelayOptions options = {});
 
-  // Publishes every unpublished row there is now; returns them, in the order published.
+  // Publishes every unpublished row there is now (of the bound tenant only when the store is
+  // bound); returns them, in the order published.
   Result<std::vector<OutboxEntry>> RelayOnce();
   // Loops RelayOnce until Stop(), idling `poll_interval` when there is nothing to publish and
   // backing off (up to 30 s) while the store or the bus is down.
@@ -44,6 +47,8 @@ class OutboxRelay {
   void Stop() { stop_.store(true); }
 
  private:
+  // Publishes the unpublished rows of the tenant the store is bound to, appending them.
+  Status RelayTenant(std::vector<OutboxEntry>& published);
   Result<std::vector<OutboxEntry>> Claim();
   void Release(const std::vector<OutboxEntry>& rows);
 

@@ -35,6 +35,8 @@ Result<JobReport> RemediationChecker::RunOnce() {
   std::vector<SqlStatement> statements;
   std::vector<size_t> units;
   for (const std::string& tenant : *tenants) {
+    store::TenantScope scope(store_, tenant);
+    if (!scope.status()) return Fail(scope.status().error());
     reports::ReportRequest req;
     req.tenant_id = tenant;
     req.now = now;
@@ -103,8 +105,10 @@ Result<JobReport> RemediationChecker::RunOnce() {
       units.push_back(2);
       report.emitted.push_back(OutboundMessage(entry));
     }
+    if (auto st = ExecuteUnits(store_, statements, units); !st) return Fail(st.error());
+    statements.clear();
+    units.clear();
   }
-  if (auto st = ExecuteUnits(store_, statements, units); !st) return Fail(st.error());
   report.summary = {{"tenants", tenants->size()},
                     {"pending_verifications", pending},
                     {"rescan_requests", report.emitted.size()}};

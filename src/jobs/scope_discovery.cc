@@ -33,6 +33,8 @@ Result<JobReport> ScopeDiscovery::RunOnce() {
   std::vector<SqlStatement> statements;
   std::vector<size_t> units;
   for (const std::string& tenant : *tenants) {
+    store::TenantScope scope(store_, tenant);
+    if (!scope.status()) return Fail(scope.status().error());
     reports::ReportRequest req;
     req.tenant_id = tenant;
     req.now = now;
@@ -106,10 +108,12 @@ Result<JobReport> ScopeDiscovery::RunOnce() {
       units.push_back(2);
       report.emitted.push_back(OutboundMessage(e));
     }
+    // The inventory and the alerts commit together (one chunk), so an alert never stands
+    // without its inventory row, nor a marked appearance without its alert.
+    if (auto st = ExecuteUnits(store_, statements, units, 100000); !st) return Fail(st.error());
+    statements.clear();
+    units.clear();
   }
-  // The inventory and the alerts commit together (one chunk), so an alert never stands
-  // without its inventory row, nor a marked appearance without its alert.
-  if (auto st = ExecuteUnits(store_, statements, units, 100000); !st) return Fail(st.error());
   report.summary = {{"tenants", tenants->size()},
                     {"assets_seen", seen},
                     {"assets_added", added},

@@ -48,6 +48,8 @@ Result<JobReport> SlaEnforcer::RunOnce() {
   std::vector<SqlStatement> statements;
   std::vector<size_t> units;
   for (const std::string& tenant : *tenants) {
+    store::TenantScope scope(store_, tenant);
+    if (!scope.status()) return Fail(scope.status().error());
     reports::ReportRequest req;
     req.tenant_id = tenant;
     req.now = now;
@@ -125,8 +127,10 @@ Result<JobReport> SlaEnforcer::RunOnce() {
       units.push_back(2);
       report.emitted.push_back(OutboundMessage(e));
     }
+    if (auto st = ExecuteUnits(store_, statements, units); !st) return Fail(st.error());
+    statements.clear();
+    units.clear();
   }
-  if (auto st = ExecuteUnits(store_, statements, units); !st) return Fail(st.error());
   report.summary = {{"tenants", tenants->size()},     {"breached", breached}, {"new_breaches", new_breaches},
                     {"escalations", escalations},     {"at_risk", at_risk},   {"at_risk_warnings", warnings},
                     {"alerts", report.emitted.size()}};

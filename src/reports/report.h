@@ -38,6 +38,8 @@ struct ReportSpec {
   std::string name;
   std::string summary;
   std::vector<std::string> required_params;
+  // Runs the report with the store bound to request.tenant_id (store::TenantScope); a store
+  // bound to another tenant fails with FailedPrecondition.
   Result<Json> (*run)(store::Store& store, const ReportRequest& request);
   // The columns `--format table` shows (all when empty); json and csv always carry every field.
   std::vector<std::string> table_columns;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -66,6 +67,25 @@ SqlRows ToRows(const pqxx::result& r) {
 }
 
 std::string Ts(Timestamp t) { return FormatTimestamp(t); }
+
+// Sets the tenant the rest of the transaction runs as (SET LOCAL ctem.tenant_id): row-level
+// security shows and accepts that tenant's rows only (migration 008).
+void SetTenant(pqxx::work& tx, const std::string& tenant) {
+  tx.exec_params("SELECT set_config('ctem.tenant_id', $1, true)", tenant);
+}
+
+// The grants of the service role, applied by every migrate run by the owner so that a role
+// created after the migrations still gets them. Idempotent; nothing when the role is absent.
+constexpr const char* kServiceGrants = R"sql(
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ctem_service') THEN
+    GRANT USAGE ON SCHEMA public TO ctem_service;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ctem_service;
+    REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM ctem_service;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ctem_service;
+  END IF;
+END $$)sql";
 
 // Appends one element to a PostgreSQL array literal under construction ("{" ...), quoting it
 // so that commas, quotes, backslashes and braces in the text survive.
@@ -183,8 +203,13 @@ class PostgresStore final : public Store, public SqlExecutor {
   SqlBackend Backend() const override { return SqlBackend::kPostgres; }
 
   Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
+    return QueryAs(SqlTenant(), sql, params);
+  }
+
+  Result<SqlRows> QueryAs(const std::string& tenant, std::string_view sql, const std::vector<SqlValue>& params) {
     return Guard("query", [&]() -> Result<SqlRows> {
       pqxx::work tx(*conn_);
+      SetTenant(tx, tenant);
       if (explain_ && sql.starts_with("SELECT")) {
         pqxx::result plan = tx.exec_params("EXPLAIN (ANALYZE, BUFFERS) " + Numbered(sql),
                                            pqxx::prepare::make_dynamic_params(params));
@@ -201,6 +226,7 @@ class PostgresStore final : public Store, public SqlExecutor {
       const std::vector<std::pair<std::string, std::vector<SqlValue>>>& statements) override {
     return Guard("execute", [&]() -> Status {
       pqxx::work tx(*conn_);
+      SetTenant(tx, SqlTenant());
       for (const auto& [sql, params] : statements) {
         tx.exec_params(Numbered(sql), pqxx::prepare::make_dynamic_params(params));
       }
@@ -212,6 +238,7 @@ class PostgresStore final : public Store, public SqlExecutor {
   Result<bool> ExecuteChecked(const std::vector<CheckedStatement>& statements) override {
     return Guard("execute", [&]() -> Result<bool> {
       pqxx::work tx(*conn_);
+      SetTenant(tx, SqlTenant());
       for (const CheckedStatement& s : statements) {
         const pqxx::result r = tx.exec_params(Numbered(s.sql), pqxx::prepare::make_dynamic_params(s.params));
         // Leaving without commit() aborts the transaction.
@@ -225,6 +252,19 @@ class PostgresStore final : public Store, public SqlExecutor {
 
   Result<int> Migrate() override {
     return Guard("migrate", [&]() -> Result<int> {
+      {
+        // A service role may not create anything: when the schema is up to date and this
+        // session is not its owner, there is nothing for it to do.
+        pqxx::work check(*conn_);
+        const pqxx::row r = check.exec1(
+            "SELECT to_regclass('schema_migrations') IS NOT NULL, "
+            "COALESCE((SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+            "WHERE oid = to_regclass('schema_migrations')), false)");
+        if (r[0].as<bool>() && !r[1].as<bool>()) {
+          const int version = check.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
+          if (PostgresMigrations().empty() || version >= PostgresMigrations().back().version) return version;
+        }
+      }
       pqxx::work tx(*conn_);
       // One migrator at a time across every process sharing the database.
       tx.exec("SELECT pg_advisory_xact_lock(727274)");
@@ -239,6 +279,7 @@ class PostgresStore final : public Store, public SqlExecutor {
                        std::string(m.name));
         current = m.version;
       }
+      tx.exec(kServiceGrants);
       tx.commit();
       return current;
     });
@@ -257,13 +298,35 @@ class PostgresStore final : public Store, public SqlExecutor {
     return Guard("upsert exposures", [&]() -> Result<UpsertSummary> {
       UpsertSummary summary;
       if (batch.empty()) return summary;
+      for (const Exposure& e : batch) {
+        if (auto st = CheckRecordTenant(e.tenant_id); !st) return Fail(st.error());
+      }
       // ON CONFLICT cannot touch one row twice in a statement: the last sighting of a key in the
       // batch stands for the earlier ones, which count as updates.
       std::map<std::pair<std::string, std::string>, size_t> last;
       for (size_t i = 0; i < batch.size(); ++i) last[{batch[i].tenant_id, batch[i].exposure_key}] = i;
       summary.updated += batch.size() - last.size();
+      // Row-level security admits one tenant per setting: one statement per tenant, each after
+      // setting its tenant, all in the one transaction.
+      std::map<std::string, std::vector<size_t>> groups;
+      for (const auto& [key, i] : last) groups[key.first].push_back(i);
 
       pqxx::work tx(*conn_);
+      for (auto& [tenant, rows] : groups) {
+        std::sort(rows.begin(), rows.end());
+        SetTenant(tx, CallTenant(tenant));
+        UpsertExposureGroup(tx, batch, rows, now, summary);
+      }
+      tx.commit();
+      return summary;
+    });
+  }
+
+  // One INSERT ... ON CONFLICT for `rows` of `batch` (one tenant, distinct keys) and the
+  // regression alerts it raises.
+  void UpsertExposureGroup(pqxx::work& tx, std::span<const Exposure> batch, const std::vector<size_t>& rows,
+                           Timestamp now, UpsertSummary& summary) {
+    {
       std::string sql =
           "INSERT INTO ctem_exposures AS cur (exposure_key, ts, source_tool, title, description, severity, "
           "original_severity, asset_id, asset_type, asset_zone, exploitability_score, physical_consequence, "
@@ -280,9 +343,8 @@ class PostgresStore final : public Store, public SqlExecutor {
           "timestamptz", "timestamptz", "int", "text", "jsonb", "jsonb", "jsonb", "text", "text", "text"};
       std::vector<std::string> arrays(kColumns, "{");
       bool first = true;
-      for (size_t i = 0; i < batch.size(); ++i) {
+      for (size_t i : rows) {
         const Exposure& e = batch[i];
-        if (last[{e.tenant_id, e.exposure_key}] != i) continue;
         const Timestamp deadline = e.sla_deadline ? std::min(*e.sla_deadline, e.ts + SeveritySla(e.severity))
                                                   : e.ts + SeveritySla(e.severity);
         const std::string row[kColumns] = {
@@ -369,16 +431,19 @@ class PostgresStore final : public Store, public SqlExecutor {
                        "payload) VALUES " + outbox,
                        pqxx::prepare::make_dynamic_params(outbox_params));
       }
-      tx.commit();
-      return summary;
-    });
+    }
   }
 
   Result<UpsertSummary> UpsertValidations(std::span<const Validation> batch, Timestamp now) override {
     return Guard("upsert validations", [&]() -> Result<UpsertSummary> {
       UpsertSummary summary;
-      pqxx::work tx(*conn_);
       for (const Validation& v : batch) {
+        if (auto st = CheckRecordTenant(v.tenant_id); !st) return Fail(st.error());
+      }
+      pqxx::work tx(*conn_);
+      std::optional<std::string> tenant;
+      for (const Validation& v : batch) {
+        if (tenant != v.tenant_id) SetTenant(tx, CallTenant(*(tenant = v.tenant_id)));
         pqxx::row r = tx.exec_params1(
             "INSERT INTO ctem_validations AS cur (validation_id, exposure_id, campaign_id, ts, validation_type, "
             "exploitable, exploit_complexity, attack_path, physical_consequence_demonstrated, detection_evaded, "
@@ -423,8 +488,13 @@ class PostgresStore final : public Store, public SqlExecutor {
   Result<UpsertSummary> UpsertRemediations(std::span<const Remediation> batch, Timestamp now) override {
     return Guard("upsert remediations", [&]() -> Result<UpsertSummary> {
       UpsertSummary summary;
-      pqxx::work tx(*conn_);
       for (const Remediation& m : batch) {
+        if (auto st = CheckRecordTenant(m.tenant_id); !st) return Fail(st.error());
+      }
+      pqxx::work tx(*conn_);
+      std::optional<std::string> tenant;
+      for (const Remediation& m : batch) {
+        if (tenant != m.tenant_id) SetTenant(tx, CallTenant(*(tenant = m.tenant_id)));
         pqxx::row r = tx.exec_params1(
             "INSERT INTO ctem_remediations AS cur (remediation_id, exposure_id, ts, status, assigned_to, "
             "assigned_date, sla_deadline, fix_deployed_date, verified_date, verified_by, sla_breached, "
@@ -463,6 +533,7 @@ class PostgresStore final : public Store, public SqlExecutor {
       }
       keys += "}";
       pqxx::work tx(*conn_);
+      SetTenant(tx, CallTenant(tenant_id));
       const pqxx::result r = tx.exec_params(
           "UPDATE ctem_exposures SET updated_at = CASE WHEN no_longer_seen_at IS NULL THEN $1::timestamptz "
           "ELSE updated_at END, no_longer_seen_at = COALESCE(no_longer_seen_at, $1::timestamptz) "
@@ -510,7 +581,7 @@ class PostgresStore final : public Store, public SqlExecutor {
     }
     sql += " ORDER BY severity_rank DESC, sla_deadline ASC NULLS LAST, exposure_key ASC";
     if (f.limit) sql += " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
-    auto rows = Query(sql, params);
+    auto rows = QueryAs(CallTenant(f.tenant_id), sql, params);
     if (!rows) return Fail(rows.error());
     std::vector<StoredExposure> out;
     out.reserve(rows->size());
@@ -520,23 +591,26 @@ class PostgresStore final : public Store, public SqlExecutor {
 
   Result<std::optional<StoredExposure>> GetExposure(std::string_view tenant_id,
                                                     std::string_view exposure_key) override {
-    auto rows = Query(std::string("SELECT ") + kExposureColumns +
-                          " FROM ctem_exposures WHERE tenant_id = ? AND exposure_key = ?",
-                      {std::string(tenant_id), std::string(exposure_key)});
+    auto rows = QueryAs(CallTenant(tenant_id),
+                        std::string("SELECT ") + kExposureColumns +
+                            " FROM ctem_exposures WHERE tenant_id = ? AND exposure_key = ?",
+                        {std::string(tenant_id), std::string(exposure_key)});
     if (!rows) return Fail(rows.error());
     if (rows->empty()) return std::optional<StoredExposure>();
     return std::optional<StoredExposure>(ReadExposure(rows->front()));
   }
 
   Result<size_t> CountExposures(std::string_view tenant_id) override {
-    auto rows = Query("SELECT COUNT(*) FROM ctem_exposures WHERE tenant_id = ?", {std::string(tenant_id)});
+    auto rows = QueryAs(CallTenant(tenant_id), "SELECT COUNT(*) FROM ctem_exposures WHERE tenant_id = ?",
+                        {std::string(tenant_id)});
     if (!rows) return Fail(rows.error());
     return static_cast<size_t>(AsInt(rows->front()[0]));
   }
 
   Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
                                                                   Timestamp since, Timestamp until) override {
-    auto rows = Query(
+    auto rows = QueryAs(
+        CallTenant(tenant_id),
         "SELECT atlas_technique, COUNT(*) FROM alerts WHERE tenant_id = ? AND ts > ?::timestamptz "
         "AND ts <= ?::timestamptz AND atlas_technique != '' GROUP BY atlas_technique",
         {std::string(tenant_id), Ts(since), Ts(until)});
@@ -544,6 +618,17 @@ class PostgresStore final : public Store, public SqlExecutor {
     std::map<std::string, long long> out;
     for (const auto& r : *rows) out[AsText(r[0])] = AsInt(r[1]);
     return out;
+  }
+
+  Result<std::vector<std::string>> ListTenants() override {
+    return Guard("list tenants", [&]() -> Result<std::vector<std::string>> {
+      pqxx::work tx(*conn_);
+      const pqxx::result r = tx.exec("SELECT tenant_id FROM ctem_tenants ORDER BY tenant_id");
+      tx.commit();
+      std::vector<std::string> out;
+      for (const auto& row : r) out.emplace_back(row[0].c_str());
+      return out;
+    });
   }
 
   Result<std::vector<OutboxAlert>> PendingOutboxAlerts(size_t limit) override {

@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <functional>
 
 #include "store/migrations.h"
 #include "store/outbox_rows.h"
@@ -121,14 +123,69 @@ StoredExposure ReadExposure(SQLite::Statement& q) {
   return s;
 }
 
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool IsTenantTable(std::string_view name) {
+  for (std::string_view t : TenantTables()) {
+    if (EqualsNoCase(t, name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// The target of a write statement ("INSERT [OR x] INTO t", "REPLACE INTO t", "UPDATE [OR x] t",
+// "DELETE FROM t") names the table in main when t is a tenant table: the unqualified name
+// means the connection's TEMP view of the tenant's rows, which cannot be written. The rows
+// the statement may touch are then limited by the TEMP triggers (OpenSqliteStore).
+std::string QualifySqliteWriteTarget(std::string_view sql) {
+  size_t pos = 0;
+  auto word = [&]() -> std::string_view {
+    while (pos < sql.size() && std::isspace(static_cast<unsigned char>(sql[pos]))) ++pos;
+    const size_t start = pos;
+    while (pos < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[pos])) || sql[pos] == '_')) ++pos;
+    return sql.substr(start, pos - start);
+  };
+  std::string_view w = word();
+  if (EqualsNoCase(w, "INSERT") || EqualsNoCase(w, "REPLACE") || EqualsNoCase(w, "UPDATE")) {
+    const bool update = EqualsNoCase(w, "UPDATE");
+    w = word();
+    if (EqualsNoCase(w, "OR")) {  // INSERT OR IGNORE INTO t, UPDATE OR REPLACE t
+      word();
+      w = word();
+    }
+    if (!update) {
+      if (!EqualsNoCase(w, "INTO")) return std::string(sql);
+      w = word();
+    }
+  } else if (EqualsNoCase(w, "DELETE")) {
+    if (!EqualsNoCase(word(), "FROM")) return std::string(sql);
+    w = word();
+  } else {
+    return std::string(sql);
+  }
+  if (w.empty() || !IsTenantTable(w) || (pos < sql.size() && sql[pos] == '.')) return std::string(sql);
+  const size_t at = static_cast<size_t>(w.data() - sql.data());
+  return std::string(sql.substr(0, at)) + "main." + std::string(sql.substr(at));
+}
+
+namespace {
+
 class SqliteExecutor final : public SqlExecutor {
  public:
-  explicit SqliteExecutor(SQLite::Database& db) : db_(db) {}
+  // `activate` runs before every statement or transaction: it sets the tenant the connection's
+  // scope shows (the store's SqlTenant()).
+  SqliteExecutor(SQLite::Database& db, std::function<void()> activate) : db_(db), activate_(std::move(activate)) {}
   SqlBackend Backend() const override { return SqlBackend::kSqlite; }
 
   Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
     return Guard("query", [&]() -> Result<SqlRows> {
-      SQLite::Statement q(db_, std::string(sql));
+      activate_();
+      SQLite::Statement q(db_, QualifySqliteWriteTarget(sql));
       Bind(q, params);
       SqlRows rows;
       const int columns = q.getColumnCount();
@@ -157,9 +214,10 @@ class SqliteExecutor final : public SqlExecutor {
   Status ExecuteInTransaction(
       const std::vector<std::pair<std::string, std::vector<SqlValue>>>& statements) override {
     return Guard("execute", [&]() -> Status {
+      activate_();
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       for (const auto& [sql, params] : statements) {
-        SQLite::Statement st(db_, sql);
+        SQLite::Statement st(db_, QualifySqliteWriteTarget(sql));
         Bind(st, params);
         while (st.executeStep()) {
         }
@@ -171,9 +229,10 @@ class SqliteExecutor final : public SqlExecutor {
 
   Result<bool> ExecuteChecked(const std::vector<CheckedStatement>& statements) override {
     return Guard("execute", [&]() -> Result<bool> {
+      activate_();
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       for (const CheckedStatement& s : statements) {
-        SQLite::Statement st(db_, s.sql);
+        SQLite::Statement st(db_, QualifySqliteWriteTarget(s.sql));
         Bind(st, s.params);
         while (st.executeStep()) {
         }
@@ -198,16 +257,55 @@ class SqliteExecutor final : public SqlExecutor {
   }
 
   SQLite::Database& db_;
+  std::function<void()> activate_;
 };
+
+// The connection's tenant, as the SQL function ctem_tenant() returns it to the scope's views
+// and triggers; NULL (no rows) when unset.
+void CtemTenantFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** /*argv*/) {
+  const auto* tenant = static_cast<const std::optional<std::string>*>(sqlite3_user_data(ctx));
+  if (tenant == nullptr || !tenant->has_value()) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  sqlite3_result_text(ctx, (*tenant)->data(), static_cast<int>((*tenant)->size()), SQLITE_TRANSIENT);
+}
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)), sql_(*db_) {}
+  explicit SqliteStore(std::unique_ptr<SQLite::Database> db)
+      : db_(std::move(db)), sql_(*db_, [this] { Activate(SqlTenant()); }) {
+    const int rc = sqlite3_create_function_v2(db_->getHandle(), "ctem_tenant", 0, SQLITE_UTF8, &active_tenant_,
+                                              &CtemTenantFunction, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) throw SQLite::Exception(db_->getHandle(), rc);
+    InstallScope();
+  }
 
   SqlExecutor& Sql() override { return sql_; }
 
+  Result<std::vector<std::string>> ListTenants() override {
+    return Guard("list tenants", [&]() -> Result<std::vector<std::string>> {
+      SQLite::Statement q(*db_, "SELECT tenant_id FROM main.ctem_tenants ORDER BY tenant_id");
+      std::vector<std::string> out;
+      while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+      return out;
+    });
+  }
+
   Result<int> Migrate() override {
     return Guard("migrate", [&]() -> Result<int> {
+      // The scope's TEMP objects shadow the tables the migrations alter: out of the way while
+      // they run, back (over the new schema) afterwards, even when a migration fails.
+      DropScope();
+      struct Reinstall {
+        SqliteStore* store;
+        ~Reinstall() {
+          try {
+            store->InstallScope();
+          } catch (const std::exception&) {  // the next statement retries (EnsureScope)
+          }
+        }
+      } reinstall{this};
       db_->exec(
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
           "NULL, applied_at TEXT NOT NULL)");
@@ -239,13 +337,17 @@ class SqliteStore final : public Store {
   Result<UpsertSummary> UpsertExposures(std::span<const Exposure> batch, Timestamp now) override {
     return Guard("upsert exposures", [&]() -> Result<UpsertSummary> {
       UpsertSummary summary;
+      for (const Exposure& e : batch) {
+        if (auto st = CheckRecordTenant(e.tenant_id); !st) return Fail(st.error());
+      }
+      EnsureScope();
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement find(*db_,
                              "SELECT id, status, created_at, sla_deadline, ts FROM ctem_exposures "
                              "WHERE tenant_id = ? AND exposure_key = ?");
       SQLite::Statement insert(
           *db_,
-          "INSERT INTO ctem_exposures (exposure_key, ts, source_tool, title, description, severity, "
+          "INSERT INTO main.ctem_exposures (exposure_key, ts, source_tool, title, description, severity, "
           "original_severity, asset_id, asset_type, asset_zone, exploitability_score, "
           "physical_consequence, ctem_score, atlas_technique, attack_technique, threat_model_ref, "
           "status, assigned_to, sla_deadline, remediation_guidance, evidence_url, tenant_id, "
@@ -255,7 +357,7 @@ class SqliteStore final : public Store {
       // Erratum 9: every tool-derived field is refreshed; workflow fields are not touched.
       SQLite::Statement update(
           *db_,
-          "UPDATE ctem_exposures SET ts = ?, source_tool = ?, title = ?, description = ?, severity = ?, "
+          "UPDATE main.ctem_exposures SET ts = ?, source_tool = ?, title = ?, description = ?, severity = ?, "
           "original_severity = ?, asset_id = ?, asset_type = ?, asset_zone = ?, exploitability_score = ?, "
           "physical_consequence = ?, ctem_score = ?, atlas_technique = ?, attack_technique = ?, "
           "threat_model_ref = ?, remediation_guidance = ?, evidence_url = ?, sla_deadline = ?, "
@@ -264,10 +366,11 @@ class SqliteStore final : public Store {
           "redetection_count = redetection_count + ?, last_redetected_at = COALESCE(?, last_redetected_at), "
           "no_longer_seen_at = NULL WHERE id = ?");
       SQLite::Statement outbox(*db_,
-                               "INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, "
+                               "INSERT INTO main.ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, "
                                "alert_title, payload) VALUES (?, ?, ?, ?, ?, ?)");
       const std::string now_text = Ts(now);
       for (const Exposure& e : batch) {
+        Activate(CallTenant(e.tenant_id));
         find.reset();
         find.bind(1, e.tenant_id);
         find.bind(2, e.exposure_key);
@@ -394,11 +497,15 @@ class SqliteStore final : public Store {
   Result<UpsertSummary> UpsertValidations(std::span<const Validation> batch, Timestamp now) override {
     return Guard("upsert validations", [&]() -> Result<UpsertSummary> {
       UpsertSummary summary;
+      for (const Validation& v : batch) {
+        if (auto st = CheckRecordTenant(v.tenant_id); !st) return Fail(st.error());
+      }
+      EnsureScope();
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement exists(*db_, "SELECT 1 FROM ctem_validations WHERE tenant_id = ? AND validation_id = ?");
       SQLite::Statement upsert(
           *db_,
-          "INSERT INTO ctem_validations (validation_id, exposure_id, campaign_id, ts, validation_type, "
+          "INSERT INTO main.ctem_validations (validation_id, exposure_id, campaign_id, ts, validation_type, "
           "exploitable, exploit_complexity, attack_path, physical_consequence_demonstrated, "
           "detection_evaded, detection_rules_tested, detection_gaps, tester, evidence_url, tenant_id, "
           "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -418,11 +525,12 @@ class SqliteStore final : public Store {
           *db_, "SELECT atlas_technique FROM ctem_exposures WHERE tenant_id = ? AND exposure_key = ?");
       SQLite::Statement gap_outbox(
           *db_,
-          "INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, alert_title, payload, "
+          "INSERT INTO main.ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, alert_title, payload, "
           "dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING");
       SQLite::Statement gap_mark(
-          *db_, "UPDATE ctem_validations SET gap_alerted_at = ? WHERE tenant_id = ? AND validation_id = ?");
+          *db_, "UPDATE main.ctem_validations SET gap_alerted_at = ? WHERE tenant_id = ? AND validation_id = ?");
       for (const Validation& v : batch) {
+        Activate(CallTenant(v.tenant_id));
         exists.reset();
         exists.bind(1, v.tenant_id);
         exists.bind(2, v.validation_id);
@@ -482,11 +590,15 @@ class SqliteStore final : public Store {
   Result<UpsertSummary> UpsertRemediations(std::span<const Remediation> batch, Timestamp now) override {
     return Guard("upsert remediations", [&]() -> Result<UpsertSummary> {
       UpsertSummary summary;
+      for (const Remediation& m : batch) {
+        if (auto st = CheckRecordTenant(m.tenant_id); !st) return Fail(st.error());
+      }
+      EnsureScope();
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement exists(*db_, "SELECT 1 FROM ctem_remediations WHERE tenant_id = ? AND remediation_id = ?");
       SQLite::Statement upsert(
           *db_,
-          "INSERT INTO ctem_remediations (remediation_id, exposure_id, ts, status, assigned_to, "
+          "INSERT INTO main.ctem_remediations (remediation_id, exposure_id, ts, status, assigned_to, "
           "assigned_date, sla_deadline, fix_deployed_date, verified_date, verified_by, sla_breached, "
           "escalation_level, fix_description, pull_request_url, tenant_id, created_at, updated_at) "
           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -498,6 +610,7 @@ class SqliteStore final : public Store {
           "escalation_level = excluded.escalation_level, fix_description = excluded.fix_description, "
           "pull_request_url = excluded.pull_request_url, updated_at = excluded.updated_at");
       for (const Remediation& m : batch) {
+        Activate(CallTenant(m.tenant_id));
         exists.reset();
         exists.bind(1, m.tenant_id);
         exists.bind(2, m.remediation_id);
@@ -542,11 +655,13 @@ class SqliteStore final : public Store {
       // Well below SQLite's default limit of 32,766 bound parameters per statement.
       constexpr size_t kChunk = 500;
       size_t marked = 0;
+      EnsureScope();
+      Activate(CallTenant(tenant_id));
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
       for (size_t begin = 0; begin < keys.size(); begin += kChunk) {
         const size_t end = std::min(keys.size(), begin + kChunk);
         std::string sql =
-            "UPDATE ctem_exposures SET updated_at = CASE WHEN no_longer_seen_at IS NULL THEN ? "
+            "UPDATE main.ctem_exposures SET updated_at = CASE WHEN no_longer_seen_at IS NULL THEN ? "
             "ELSE updated_at END, no_longer_seen_at = COALESCE(no_longer_seen_at, ?) "
             "WHERE tenant_id = ? AND exposure_key IN (";
         for (size_t i = begin; i < end; ++i) sql += i == begin ? "?" : ",?";
@@ -566,6 +681,8 @@ class SqliteStore final : public Store {
 
   Result<std::vector<StoredExposure>> ListExposures(const ExposureFilter& f) override {
     return Guard("list exposures", [&]() -> Result<std::vector<StoredExposure>> {
+      EnsureScope();
+      Activate(CallTenant(f.tenant_id));
       std::string sql = std::string("SELECT ") + kExposureColumns + " FROM ctem_exposures WHERE tenant_id = ?";
       if (!f.statuses.empty()) {
         sql += " AND status IN (";
@@ -599,6 +716,8 @@ class SqliteStore final : public Store {
   Result<std::optional<StoredExposure>> GetExposure(std::string_view tenant_id,
                                                     std::string_view exposure_key) override {
     return Guard("get exposure", [&]() -> Result<std::optional<StoredExposure>> {
+      EnsureScope();
+      Activate(CallTenant(tenant_id));
       SQLite::Statement q(*db_, std::string("SELECT ") + kExposureColumns +
                                     " FROM ctem_exposures WHERE tenant_id = ? AND exposure_key = ?");
       q.bind(1, std::string(tenant_id));
@@ -610,6 +729,8 @@ class SqliteStore final : public Store {
 
   Result<size_t> CountExposures(std::string_view tenant_id) override {
     return Guard("count exposures", [&]() -> Result<size_t> {
+      EnsureScope();
+      Activate(CallTenant(tenant_id));
       SQLite::Statement q(*db_, "SELECT COUNT(*) FROM ctem_exposures WHERE tenant_id = ?");
       q.bind(1, std::string(tenant_id));
       q.executeStep();
@@ -620,6 +741,8 @@ class SqliteStore final : public Store {
   Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
                                                                   Timestamp since, Timestamp until) override {
     return Guard("count alerts", [&]() -> Result<std::map<std::string, long long>> {
+      EnsureScope();
+      Activate(CallTenant(tenant_id));
       SQLite::Statement q(*db_,
                           "SELECT atlas_technique, COUNT(*) FROM alerts WHERE tenant_id = ? AND ts > ? AND ts <= ? "
                           "AND atlas_technique != '' GROUP BY atlas_technique");
@@ -634,6 +757,8 @@ class SqliteStore final : public Store {
 
   Result<std::vector<OutboxAlert>> PendingOutboxAlerts(size_t limit) override {
     return Guard("outbox", [&]() -> Result<std::vector<OutboxAlert>> {
+      EnsureScope();
+      Activate(SqlTenant());
       SQLite::Statement q(*db_,
                           "SELECT id, ts, tenant_id, alert_type, exposure_key, alert_title, payload FROM "
                           "ctem_alert_outbox WHERE published_at IS NULL ORDER BY id LIMIT ?");
@@ -649,6 +774,62 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Sets the tenant the connection's scope shows and accepts.
+  void Activate(const std::string& tenant) {
+    EnsureScope();
+    active_tenant_ = tenant;
+  }
+
+  // Creates the scope when some tenant table had none yet (a store opened before migrating).
+  void EnsureScope() {
+    if (!scope_complete_) InstallScope();
+  }
+
+  // The tenant scope of this connection: for every tenant table present, TEMP triggers that
+  // hide other tenants' rows from UPDATE and DELETE (RAISE(IGNORE) skips the row, as an RLS
+  // USING clause does) and reject rows of another tenant written (as WITH CHECK does), then a
+  // TEMP view of the same name showing the tenant's rows only, which every unqualified read
+  // sees instead of the table. The triggers are created first, while the name still means
+  // the table.
+  void InstallScope() {
+    DropScope();
+    bool complete = true;
+    for (std::string_view table : TenantTables()) {
+      const std::string t(table);
+      if (!db_->tableExists(t)) {
+        complete = false;
+        continue;
+      }
+      const std::string violation =
+          "'new row violates row-level security policy for table \"" + t + "\"'";
+      db_->exec("CREATE TEMP TRIGGER ctem_scope_insert_" + t + " BEFORE INSERT ON " + t +
+                " WHEN NEW.tenant_id IS NOT ctem_tenant() BEGIN SELECT RAISE(ABORT, " + violation + "); END");
+      db_->exec("CREATE TEMP TRIGGER ctem_scope_update_" + t + " BEFORE UPDATE ON " + t +
+                " WHEN OLD.tenant_id IS NOT ctem_tenant() BEGIN SELECT RAISE(IGNORE); END");
+      db_->exec("CREATE TEMP TRIGGER ctem_scope_update_check_" + t + " BEFORE UPDATE ON " + t +
+                " WHEN OLD.tenant_id IS ctem_tenant() AND NEW.tenant_id IS NOT ctem_tenant() BEGIN SELECT "
+                "RAISE(ABORT, " + violation + "); END");
+      db_->exec("CREATE TEMP TRIGGER ctem_scope_delete_" + t + " BEFORE DELETE ON " + t +
+                " WHEN OLD.tenant_id IS NOT ctem_tenant() BEGIN SELECT RAISE(IGNORE); END");
+      db_->exec("CREATE TEMP VIEW " + t + " AS SELECT * FROM main." + t + " WHERE tenant_id = ctem_tenant()");
+    }
+    scope_complete_ = complete;
+  }
+
+  void DropScope() {
+    std::vector<std::pair<std::string, std::string>> objects;
+    {
+      SQLite::Statement q(*db_,
+                          "SELECT type, name FROM temp.sqlite_master WHERE type IN ('view', 'trigger') AND "
+                          "name NOT LIKE 'sqlite_%'");
+      while (q.executeStep()) objects.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+    for (const auto& [type, name] : objects) {
+      db_->exec(std::string(type == "view" ? "DROP VIEW temp." : "DROP TRIGGER temp.") + "\"" + name + "\"");
+    }
+    scope_complete_ = false;
+  }
+
   int CurrentVersion() {
     SQLite::Statement q(*db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     q.executeStep();
@@ -656,6 +837,8 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<SQLite::Database> db_;
+  std::optional<std::string> active_tenant_;  // what ctem_tenant() returns
+  bool scope_complete_ = false;
   SqliteExecutor sql_;
 };
 

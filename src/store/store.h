@@ -26,6 +26,33 @@
 //    including rows already marked: a key without a row counts nothing, a key given twice
 //    counts once.
 //
+// Tenant isolation (issue 9; docs/tenancy.md). Every tenant-data table (TenantTables()) is
+// scoped in the database itself, not only by the queries' own `tenant_id = ?`:
+//  * PostgreSQL: row-level security, ENABLEd and FORCEd, with the policy
+//    `tenant_id = current_setting('ctem.tenant_id', true)` for reads and writes (WITH CHECK);
+//    every transaction of a Store first sets that tenant with set_config(..., true), i.e.
+//    SET LOCAL. Services connect as a member of the role `ctem_service` (neither owner nor
+//    BYPASSRLS), so a query that forgot its tenant filter still sees one tenant only.
+//  * SQLite: the same rule in one place per connection: TEMP VIEWs named like the tenant tables
+//    shadow them for every unqualified read (filtered on the connection's tenant), and TEMP
+//    triggers on the tables make other tenants' rows invisible to UPDATE/DELETE and reject
+//    INSERTs (and UPDATEs) of rows of another tenant. Writes name the table as main.<table>;
+//    the executor qualifies the target of INSERT/UPDATE/DELETE statements it is given.
+//
+// Which tenant a transaction runs as:
+//  * A store is *bound* to a tenant by BindTenant (for good) or by a TenantScope (until the
+//    scope ends): the gateway binds per request from the token, `ctem --tenant T` for the run,
+//    jobs per tenant. A bound store runs everything — raw SQL, reports, and the typed methods
+//    below — as its tenant only; a tenant argument naming another tenant reads and changes
+//    nothing (GetExposure finds nothing, MarkNoLongerSeen marks 0) and an upsert of another
+//    tenant's records fails with FailedPrecondition, writing nothing. A bound store cannot be
+//    bound to another tenant (FailedPrecondition).
+//  * An unbound store (as opened) is the service-wide one the persister and the jobs use: each
+//    typed method runs as the tenant it is given (an upsert batch may mix tenants: the batch
+//    is grouped by tenant inside its one transaction, the tenant set before each group), and
+//    raw SQL runs as the default tenant ('default'), the tenant of a single-tenant deployment.
+//    ListTenants enumerates the tenants, to act for each one bound in turn.
+//
 // Thread-safety: a Store object is used by one thread at a time; open one per thread.
 // Several processes may share one database (SQLite serialises writers with its WAL lock).
 #pragma once
@@ -89,9 +116,25 @@ struct OutboxAlert {
   std::string payload_json;
 };
 
+// The tables holding tenant data, each with a tenant_id column, scoped as above.
+// Cross-tenant operational tables (schema_migrations, ctem_job_runs, ctem_service_heartbeats,
+// ctem_tenants, ctem_api_tokens) hold no tenant data and are not scoped.
+const std::vector<std::string_view>& TenantTables();
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // The tenant the store is bound to; nullopt while unbound (contract above).
+  const std::optional<std::string>& BoundTenant() const { return bound_tenant_; }
+  // Binds the store to `tenant` for the rest of its life. Binding again to the same tenant is
+  // a no-op; to another one fails with FailedPrecondition; an empty tenant is InvalidArgument.
+  Status BindTenant(std::string_view tenant);
+
+  // Every tenant the store has held data for (the ctem_tenants directory, filled by triggers
+  // on the tenant tables; it holds tenant names only), in order. Works bound or unbound: it
+  // is how the jobs and the outbox relay find the tenants to act for.
+  virtual Result<std::vector<std::string>> ListTenants() = 0;
 
   // Creates or upgrades the schema; idempotent. Returns the schema version now in force.
   virtual Result<int> Migrate() = 0;
@@ -116,10 +159,45 @@ class Store {
   virtual Result<std::map<std::string, long long>> CountAlertsByTechnique(std::string_view tenant_id,
                                                                           Timestamp since, Timestamp until) = 0;
 
+  // The bound tenant's unpublished outbox rows (the default tenant's while unbound).
   virtual Result<std::vector<OutboxAlert>> PendingOutboxAlerts(size_t limit) = 0;
 
-  // The SQL surface for analytics and raw table loads (store/sql.h).
+  // The SQL surface for analytics and raw table loads (store/sql.h). Its statements run as the
+  // bound tenant, or as the default tenant while the store is unbound.
   virtual SqlExecutor& Sql() = 0;
+
+ protected:
+  // The tenant raw SQL runs as.
+  std::string SqlTenant() const { return bound_tenant_.value_or(std::string(kDefaultTenant)); }
+  // The tenant a typed method given `tenant` runs as: the bound one if bound.
+  std::string CallTenant(std::string_view tenant) const {
+    return bound_tenant_.value_or(std::string(tenant));
+  }
+  // FailedPrecondition when the store is bound and a record to write belongs to another tenant.
+  Status CheckRecordTenant(std::string_view record_tenant) const;
+
+ private:
+  friend class TenantScope;
+  std::optional<std::string> bound_tenant_;
+};
+
+// Binds an unbound store to a tenant until the scope ends, then unbinds it: how a service
+// acting for every tenant (jobs, outbox relay, a pooled gateway connection) works for one at
+// a time. On a store already bound to that tenant it does nothing; on one bound to another
+// tenant it fails (status()) and leaves the binding alone — callers must check status().
+class TenantScope {
+ public:
+  TenantScope(Store& store, std::string_view tenant);
+  ~TenantScope();
+  TenantScope(const TenantScope&) = delete;
+  TenantScope& operator=(const TenantScope&) = delete;
+
+  const Status& status() const { return status_; }
+
+ private:
+  Store& store_;
+  bool unbind_ = false;
+  Status status_;
 };
 
 // Opens a store from a URL: "sqlite:PATH" (or a bare path ending in .db), or

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -83,19 +85,42 @@ class JobsTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(st.has_value()) << st.error().message;
   }
 
+  // Exec with the store bound to `tenant` (raw SQL otherwise runs as the default tenant).
+  void ExecAs(const std::string& tenant, const std::string& sql, const std::vector<store::SqlValue>& params = {}) {
+    store::TenantScope scope(*store_, tenant);
+    ASSERT_TRUE(scope.status().has_value()) << scope.status().error().message;
+    Exec(sql, params);
+  }
+
   store::SqlRows Query(const std::string& sql, const std::vector<store::SqlValue>& params = {}) {
     auto rows = store_->Sql().Query(sql, params);
     EXPECT_TRUE(rows.has_value()) << rows.error().message;
     return rows.value_or(store::SqlRows{});
   }
 
+  // The rows of `sql` run bound to each tenant in turn (in tenant order), concatenated.
+  store::SqlRows QueryEveryTenant(const std::string& sql) {
+    store::SqlRows out;
+    auto tenants = store_->ListTenants();
+    EXPECT_TRUE(tenants.has_value()) << tenants.error().message;
+    for (const std::string& tenant : tenants.value_or(std::vector<std::string>{})) {
+      store::TenantScope scope(*store_, tenant);
+      EXPECT_TRUE(scope.status().has_value());
+      for (auto& r : Query(sql)) out.push_back(std::move(r));
+    }
+    return out;
+  }
+
   // Outbox rows of one type, in id order: {alert_type, exposure_key, alert_title, dedup_key, topic, payload}.
   std::vector<ordered_json> Outbox(const std::string& alert_type = "") {
     std::vector<ordered_json> out;
-    for (const auto& r :
-         Query(std::string("SELECT alert_type, exposure_key, alert_title, dedup_key, topic, ") +
-               (GetParam() == "postgres" ? "payload::text" : "payload") +
-               ", ts, tenant_id FROM ctem_alert_outbox ORDER BY id")) {
+    // Every tenant's rows (the outbox is tenant data), in id order.
+    store::SqlRows rows = QueryEveryTenant(std::string("SELECT alert_type, exposure_key, alert_title, dedup_key, topic, ") +
+                                           (GetParam() == "postgres" ? "payload::text" : "payload") +
+                                           ", ts, tenant_id, id FROM ctem_alert_outbox ORDER BY id");
+    std::sort(rows.begin(), rows.end(),
+              [](const store::SqlRow& a, const store::SqlRow& b) { return store::AsInt(a[8]) < store::AsInt(b[8]); });
+    for (const auto& r : rows) {
       if (!alert_type.empty() && store::AsText(r[0]) != alert_type) continue;
       out.push_back({{"alert_type", store::AsText(r[0])},
                      {"exposure_key", store::AsText(r[1])},

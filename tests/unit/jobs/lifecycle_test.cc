@@ -527,7 +527,9 @@ TEST_P(LifecycleTest, ConcurrentMovesOnSeparateConnectionsOnlyOneCommits) {
 
 TEST_P(LifecycleTest, TheMoveAndItsAuditRowAreOneTransaction) {
   const std::string key = AddExposure("no audit, no move");
-  ASSERT_TRUE(store_->Sql().ExecuteInTransaction({{"DROP TABLE ctem_remediation_audit", {}}}).has_value());
+  // On SQLite the unqualified name is the connection's tenant view (docs/tenancy.md).
+  const std::string table = GetParam() == "sqlite" ? "main.ctem_remediation_audit" : "ctem_remediation_audit";
+  ASSERT_TRUE(store_->Sql().ExecuteInTransaction({{"DROP TABLE " + table, {}}}).has_value());
   RemediationLifecycle lifecycle(*store_, clock_);
   auto r = lifecycle.Move("default", key, Req(A::kAssign));
   ASSERT_FALSE(r.has_value());

@@ -21,15 +21,15 @@ class ScopeDiscoveryTest : public JobsTest {
   Timestamp At(int hour) const { return WeekStart() + hours(hour); }
 
   void Edge(const std::string& node, int hour, const std::string& tenant = "default") {
-    Exec(
-        "INSERT INTO edge_node_telemetry (ts, edge_node_id, cpu_utilisation, model_weight_hash, tenant_id) "
-        "VALUES (?, ?, 50, 'h1', ?)",
-        {FormatTimestamp(At(hour)), node, tenant});
+    ExecAs(tenant,
+           "INSERT INTO edge_node_telemetry (ts, edge_node_id, cpu_utilisation, model_weight_hash, tenant_id) "
+           "VALUES (?, ?, 50, 'h1', ?)",
+           {FormatTimestamp(At(hour)), node, tenant});
   }
   void Telemetry(const std::string& table, const std::string& id_column, const std::string& id, int hour,
                  const std::string& tenant = "default") {
-    Exec("INSERT INTO " + table + " (ts, " + id_column + ", tenant_id) VALUES (?, ?, ?)",
-         {FormatTimestamp(At(hour)), id, tenant});
+    ExecAs(tenant, "INSERT INTO " + table + " (ts, " + id_column + ", tenant_id) VALUES (?, ?, ?)",
+           {FormatTimestamp(At(hour)), id, tenant});
   }
 
   // Telemetry of the scripted week (and the 60 days before it).
@@ -79,7 +79,7 @@ TEST_P(ScopeDiscoveryTest, WeeklyRunsKeepTheInventoryAndAlertNewAssetsOnce) {
     EXPECT_TRUE(a.contains("asset_zone"));
   }
   // The inventory: every asset type, first seen at its earliest row, last seen moved forward.
-  const auto rows = Query(
+  const auto rows = QueryEveryTenant(
       "SELECT tenant_id, asset_type, asset_id, asset_zone, first_seen, last_seen FROM ctem_assets "
       "ORDER BY tenant_id, asset_type, asset_id");
   std::vector<std::vector<std::string>> inventory;

@@ -193,7 +193,7 @@ TEST_P(StoreTest, FailedBatchLeavesStoreAsItWas) {
          "RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
     Exec("CREATE TRIGGER fail_on_boom BEFORE INSERT ON ctem_exposures FOR EACH ROW EXECUTE FUNCTION fail_on_boom()");
   } else {
-    Exec("CREATE TRIGGER fail_on_boom BEFORE INSERT ON ctem_exposures WHEN NEW.title = 'boom' "
+    Exec("CREATE TRIGGER main.fail_on_boom BEFORE INSERT ON ctem_exposures WHEN NEW.title = 'boom' "
          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
   const std::vector<Exposure> batch = {MakeExposure("fine", Severity::kLow, T("2026-11-01T00:00:00Z")),
@@ -381,7 +381,7 @@ TEST_P(StoreTest, FailedMarkLeavesStoreAsItWas) {
         "CREATE TRIGGER fail_on_boom BEFORE UPDATE ON ctem_exposures FOR EACH ROW EXECUTE FUNCTION "
         "fail_on_boom()");
   } else {
-    Exec("CREATE TRIGGER fail_on_boom BEFORE UPDATE ON ctem_exposures WHEN NEW.exposure_key = '" + boom +
+    Exec("CREATE TRIGGER main.fail_on_boom BEFORE UPDATE ON ctem_exposures WHEN NEW.exposure_key = '" + boom +
          "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
   auto marked = store_->MarkNoLongerSeen("default", keys, t0 + hours(1));
