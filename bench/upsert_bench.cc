@@ -139,6 +139,8 @@ double CopyRowsPerSecond(const std::string& url, const std::vector<ctem::Exposur
   for (size_t b = 0; b < all.size(); b += batch) {
     const size_t n = std::min(batch, all.size() - b);
     pqxx::work tx(c);
+    // Row-level security (migration 008): the tenant of this transaction, as the store sets it.
+    tx.exec("SELECT set_config('ctem.tenant_id', 'default', true)");
     {
       pqxx::stream_to copy(tx, "bench_staging", cols);
       for (size_t i = b; i < b + n; ++i) {
