@@ -18,7 +18,7 @@
 // (401 unsigned or tampered, 409 replayed).
 //
 // Thread-safety: the server handles requests on a thread pool; the Gateway's shared state
-// (producer pool, store pool, counters) is guarded internally.
+// (group-commit publisher, store pool, counters) is guarded internally.
 #pragma once
 
 #include <atomic>
@@ -32,6 +32,7 @@
 
 #include "api/auth.h"
 #include "bus/bus.h"
+#include "bus/group_commit.h"
 #include "core/time.h"
 #include "core/zone_resolver.h"
 #include "pipeline/stages.h"
@@ -50,7 +51,11 @@ struct GatewayOptions {
   int port = 8080;
   size_t max_body_bytes = 16 * 1024 * 1024;
   std::chrono::milliseconds publish_timeout{10000};
-  int threads = 8;
+  // Request threads. cpp-httplib holds a thread for each keep-alive connection while it is
+  // open, so this bounds the connections served at once; the requests publishing at the same
+  // moment share one durable append (bus/group_commit.h), so more threads is more throughput.
+  int threads = 64;
+  size_t keep_alive_max_requests = 10000;  // per connection (cpp-httplib's default is 5)
   std::string web_root;  // a directory served before the embedded dashboard (to edit it live)
   // The zone graph: scope discovery reports place assets by it and /metrics shows its
   // counters (lookups, round trips, fallbacks). Null: the seed's rule zones.
@@ -107,7 +112,9 @@ class Gateway {
   pipeline::PipelineMetrics& metrics_;
   GatewayOptions options_;
   std::unique_ptr<Pools> pools_;
+  std::unique_ptr<bus::GroupCommitPublisher> publisher_;
   std::unique_ptr<httplib::Server> server_;
+  int listen_socket_ = -1;  // set by the socket-options callback during Bind
   std::mutex counters_mu_;
   std::map<std::string, std::unique_ptr<SourceCounters>> counters_;  // guarded by counters_mu_
   std::atomic<uint64_t> requests_{0};

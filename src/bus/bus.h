@@ -100,6 +100,9 @@ class Bus {
   // Lag of `group` on `topics`, per partition.
   virtual Result<std::vector<PartitionLag>> GroupLag(const std::string& group,
                                                      const std::vector<std::string>& topics) = 0;
+  // How many Publish calls, each on its own producer, usefully run at once: Kafka pipelines
+  // them over one connection; the embedded bus serialises them on its one write lock anyway.
+  virtual int ParallelAppends() const { return 1; }
 };
 
 // Topic names of the pipeline.

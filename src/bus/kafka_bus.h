@@ -26,7 +26,9 @@ struct KafkaOptions {
   // should pass Publish a timeout above it (the gateway uses 10 s), so that a failure comes
   // back as librdkafka's own delivery error rather than as a Publish timeout.
   std::chrono::milliseconds message_timeout{5000};
-  std::chrono::milliseconds linger{5};  // linger.ms
+  // linger.ms. Our producers batch for themselves (the gateway by group commit, the stages by
+  // batch), so librdkafka waiting for more only adds latency to every acknowledged publish.
+  std::chrono::milliseconds linger{1};
   std::string compression = "lz4";      // compression.type: lz4, zstd, snappy, gzip or none
   // Admin and metadata requests (CreateTopics, GroupLag, the broker check of CreateConsumer).
   std::chrono::milliseconds request_timeout{5000};

@@ -74,6 +74,7 @@ class NamespacedBus final : public Bus {
     }
     return mine;
   }
+  int ParallelAppends() const override { return inner_->ParallelAppends(); }
   Result<std::vector<PartitionLag>> GroupLag(const std::string& group, const std::vector<std::string>& topics) override {
     auto lag = inner_->GroupLag(ns_ + group, Prefixed(topics));
     if (lag) {

@@ -39,6 +39,7 @@ struct ServiceArgs final : CommandArgs {
   size_t max_inflated_mb = 128;
   size_t max_string_kb = 1024;
   int max_json_depth = 64;
+  int http_threads = 64;
   double auth_cache_ttl_s = 30;
   long replay_window_s = 600;
 };
@@ -129,6 +130,7 @@ int RunServices(Context& ctx, const ServiceArgs& a, Services which) {
     g.max_decompressed_bytes = a.max_inflated_mb * 1024 * 1024;
     g.max_string_bytes = a.max_string_kb * 1024;
     g.max_json_depth = a.max_json_depth;
+    g.threads = a.http_threads;
     g.auth_cache_ttl = std::chrono::milliseconds(static_cast<long long>(a.auth_cache_ttl_s * 1000));
     g.replay_window = std::chrono::seconds(a.replay_window_s);
     g.webhook_secrets = api::WebhookSecretsFromEnv();
@@ -195,6 +197,11 @@ void AddServiceOptions(CLI::App* cmd, ServiceArgs* a, bool http) {
     cmd->add_option("--host", a->host, "Address to listen on")->capture_default_str();
     cmd->add_option("--max-body-mb", a->max_body_mb, "Largest request body accepted (413 above)")->capture_default_str();
     cmd->add_option("--web-root", a->web_root, "Serve the dashboard from this directory (web/, to edit it live)");
+    cmd->add_option("--http-threads", a->http_threads,
+                    "Request threads: each keep-alive connection holds one while it is open")
+        ->envname("CTEM_HTTP_THREADS")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
     cmd->add_option("--rate-limit", a->rate_limit, "Requests per second per token (429 above; 0: no limit)")
         ->envname("CTEM_RATE_LIMIT")
         ->capture_default_str();
