@@ -334,25 +334,40 @@ class PostgresStore final : public Store, public SqlExecutor {
   // server formatting, and the client parsing, a thousand rows a batch.
   static const std::string& ExposureUpsertSql() {
     static const std::string text = [] {
-      constexpr int kColumns = 32;
+      // The types of the 32 columns written, in order; created_at (22) and updated_at (23)
+      // travel no array: a new row's first seen is its ts, and updated_at is the batch's `now`
+      // ($31), so the server parses two timestamps fewer per record.
+      constexpr size_t kColumns = 32;
       static constexpr const char* kTypes[kColumns] = {
           "text", "timestamptz", "text", "text", "text", "text", "text", "text", "text", "text", "float8",
           "text", "float8", "text", "text", "text", "text", "text", "timestamptz", "text", "text", "text",
           "timestamptz", "timestamptz", "int", "text", "jsonb", "jsonb", "jsonb", "text", "text", "text"};
+      std::string select, sources, names;
+      for (size_t c = 0, a = 0; c < kColumns; ++c) {
+        if (c) select += ", ";
+        if (c == 22) {
+          select += "a2";
+        } else if (c == 23) {
+          select += "$31::timestamptz";
+        } else {
+          ++a;
+          select += "a" + std::to_string(a);
+          sources += std::string(a > 1 ? ", " : "") + "$" + std::to_string(a) + "::" + kTypes[c] + "[]";
+          names += std::string(a > 1 ? ", " : "") + "a" + std::to_string(a);
+        }
+      }
       std::string sql =
           "WITH u AS (INSERT INTO ctem_exposures AS cur (exposure_key, ts, source_tool, title, description, "
           "severity, original_severity, asset_id, asset_type, asset_zone, exploitability_score, "
           "physical_consequence, ctem_score, atlas_technique, attack_technique, threat_model_ref, status, "
           "assigned_to, sla_deadline, remediation_guidance, evidence_url, tenant_id, created_at, updated_at, "
           "severity_rank, zone_source, cve_ids, cwe_ids, reference_urls, atlas_official_id, "
-          "atlas_official_name, tool_status) SELECT * FROM unnest(";
-      for (int c = 0; c < kColumns; ++c) {
-        sql += std::string(c ? ", " : "") + "$" + std::to_string(c + 1) + "::" + kTypes[c] + "[]";
-      }
+          "atlas_official_name, tool_status) SELECT " +
+          select + " FROM unnest(" + sources + ") AS r(" + names + ")";
       // Erratum 9: every tool-derived field is refreshed; erratum 2: first seen is kept, last
       // seen only moves forward, the deadline only tightens; status and assignee are workflow.
       sql +=
-          ") ON CONFLICT (tenant_id, exposure_key) DO UPDATE SET "
+          " ON CONFLICT (tenant_id, exposure_key) DO UPDATE SET "
           "ts = GREATEST(cur.ts, EXCLUDED.ts), source_tool = EXCLUDED.source_tool, title = EXCLUDED.title, "
           "description = EXCLUDED.description, severity = EXCLUDED.severity, "
           "original_severity = EXCLUDED.original_severity, asset_id = EXCLUDED.asset_id, "
@@ -394,7 +409,7 @@ class PostgresStore final : public Store, public SqlExecutor {
   // they raise.
   void UpsertExposureGroup(pqxx::work& tx, std::span<const Exposure> batch, const std::vector<size_t>& rows,
                            Timestamp now, UpsertSummary& summary) {
-    constexpr size_t kColumns = 32;
+    constexpr size_t kColumns = 30;  // ExposureUpsertSql's arrays
     std::vector<std::string> arrays(kColumns, "{");
     for (std::string& a : arrays) a.reserve(rows.size() * 24);
     const std::string now_text = Ts(now);
@@ -432,8 +447,6 @@ class PostgresStore final : public Store, public SqlExecutor {
           e.remediation_guidance,
           e.evidence_url,
           e.tenant_id,
-          ts,
-          now_text,
           rank,
           ZoneSourceName(e.zone_source),
           cves,
@@ -446,6 +459,7 @@ class PostgresStore final : public Store, public SqlExecutor {
       first = false;
     }
     for (std::string& a : arrays) a += '}';
+    arrays.push_back(now_text);  // $31: updated_at
     if (!upsert_prepared_) {
       conn_->prepare("ctem_upsert_exposures", ExposureUpsertSql());
       upsert_prepared_ = true;
