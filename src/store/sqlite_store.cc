@@ -421,20 +421,24 @@ class SqliteStore final : public Store {
         }
         // RETURNING rows come in no defined order: matched to the chunk's records by key. A
         // BEFORE UPDATE scope trigger may skip a row (RAISE(IGNORE)): then none is returned.
-        std::vector<std::pair<std::string, ExposureStatus>> updated;
+        std::vector<std::pair<std::string, ExposureStatus>> terminal;  // updated rows now Verified/Closed
+        size_t inserted = 0;
         while (upsert.executeStep()) {
           if (upsert.getColumn(0).getInt64() > last_id) {
-            ++summary.inserted;
+            ++inserted;
             continue;
           }
-          ++summary.updated;
           const auto status =
               ParseExposureStatus(upsert.getColumn(2).getString()).value_or(ExposureStatus::kOpen);
           // The status after the update is the stored one whenever that was Verified/Closed.
-          if (IsTerminal(status)) updated.emplace_back(upsert.getColumn(1).getString(), status);
+          if (IsTerminal(status)) terminal.emplace_back(upsert.getColumn(1).getString(), status);
         }
         upsert.reset();
-        for (const auto& [key, status] : updated) {
+        // Every record not inserted counts as updated, as the one-record UPDATE did, even
+        // one a scope trigger skipped (which returns no row).
+        summary.inserted += inserted;
+        summary.updated += piece.size() - inserted;
+        for (const auto& [key, status] : terminal) {
           const auto at = std::find_if(piece.begin(), piece.end(),
                                        [&](size_t index) { return batch[index].exposure_key == key; });
           if (at == piece.end()) continue;  // not one of ours: cannot happen, keys are distinct
