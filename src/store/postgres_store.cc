@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "store/migrations.h"
 #include "store/outbox_rows.h"
@@ -89,7 +90,7 @@ END $$)sql";
 
 // Appends one element to a PostgreSQL array literal under construction ("{" ...), quoting it
 // so that commas, quotes, backslashes and braces in the text survive.
-void AppendArrayElement(std::string& array, const std::string& value, bool first) {
+void AppendArrayElement(std::string& array, std::string_view value, bool first) {
   if (!first) array += ',';
   array += '"';
   for (char c : value) {
@@ -322,53 +323,47 @@ class PostgresStore final : public Store, public SqlExecutor {
     });
   }
 
-  // One INSERT ... ON CONFLICT for `rows` of `batch` (one tenant, distinct keys) and the
-  // regression alerts it raises.
-  void UpsertExposureGroup(pqxx::work& tx, std::span<const Exposure> batch, const std::vector<size_t>& rows,
-                           Timestamp now, UpsertSummary& summary) {
-    {
-      std::string sql =
-          "INSERT INTO ctem_exposures AS cur (exposure_key, ts, source_tool, title, description, severity, "
-          "original_severity, asset_id, asset_type, asset_zone, exploitability_score, physical_consequence, "
-          "ctem_score, atlas_technique, attack_technique, threat_model_ref, status, assigned_to, sla_deadline, "
-          "remediation_guidance, evidence_url, tenant_id, created_at, updated_at, severity_rank, zone_source, "
-          "cve_ids, cwe_ids, reference_urls, atlas_official_id, atlas_official_name, tool_status) ";
-      // One statement whatever the batch size: each column travels as one array parameter
-      // and UNNEST turns them back into rows. (A VALUES list needs 32 parameters per row, hits
-      // the protocol's 65,535-parameter limit at 2,047 rows, and is re-planned per size.)
-      constexpr int kColumns = 32;
+  // The exposure upsert (UpsertExposureGroup), one statement whatever the batch size: each
+  // column travels as one array parameter and UNNEST turns them back into rows. (A VALUES
+  // list needs 32 parameters per row, hits the protocol's 65,535-parameter limit at 2,047
+  // rows, and is re-planned per size.) Its text never changes, so it is prepared once per
+  // connection. It answers one row per regression (a Verified/Closed exposure seen again
+  // while the tool does not report it resolved), in the order the rows were written, or one
+  // row of NULLs when there is none; the first column of every row is the number of rows
+  // inserted (the others were updated). Returning that instead of a row per record saves the
+  // server formatting, and the client parsing, a thousand rows a batch.
+  static const std::string& ExposureUpsertSql() {
+    static const std::string text = [] {
+      // The types of the 32 columns written, in order; created_at (22) and updated_at (23)
+      // travel no array: a new row's first seen is its ts, and updated_at is the batch's `now`
+      // ($31), so the server parses two timestamps fewer per record.
+      constexpr size_t kColumns = 32;
       static constexpr const char* kTypes[kColumns] = {
           "text", "timestamptz", "text", "text", "text", "text", "text", "text", "text", "text", "float8",
           "text", "float8", "text", "text", "text", "text", "text", "timestamptz", "text", "text", "text",
           "timestamptz", "timestamptz", "int", "text", "jsonb", "jsonb", "jsonb", "text", "text", "text"};
-      std::vector<std::string> arrays(kColumns, "{");
-      bool first = true;
-      for (size_t i : rows) {
-        const Exposure& e = batch[i];
-        const Timestamp deadline = e.sla_deadline ? std::min(*e.sla_deadline, e.ts + SeveritySla(e.severity))
-                                                  : e.ts + SeveritySla(e.severity);
-        const std::string row[kColumns] = {
-            e.exposure_key, Ts(e.ts), e.source_tool, e.title, e.description,
-            std::string(SeverityName(e.severity)), e.original_severity, e.asset_id, e.asset_type, e.asset_zone,
-            Num(e.exploitability_score), std::string(ConsequenceName(e.physical_consequence)), Num(e.ctem_score),
-            e.atlas_technique, e.attack_technique, e.threat_model_ref,
-            std::string(ExposureStatusName(e.tool_status.value_or(e.status))),
-            e.assigned_to, Ts(deadline), e.remediation_guidance, e.evidence_url, e.tenant_id, Ts(e.ts), Ts(now),
-            std::to_string(SeverityRank(e.severity)), std::string(ZoneSourceName(e.zone_source)),
-            nlohmann::json(e.cve_ids).dump(), nlohmann::json(e.cwe_ids).dump(), nlohmann::json(e.reference_urls).dump(),
-            e.atlas_official_id, e.atlas_official_name,
-            e.tool_status ? std::string(ExposureStatusName(*e.tool_status)) : std::string()};
-        for (int c = 0; c < kColumns; ++c) AppendArrayElement(arrays[static_cast<size_t>(c)], row[c], first);
-        first = false;
+      std::string select, sources, names;
+      for (size_t c = 0, a = 0; c < kColumns; ++c) {
+        if (c) select += ", ";
+        if (c == 22) {
+          select += "a2";
+        } else if (c == 23) {
+          select += "$31::timestamptz";
+        } else {
+          ++a;
+          select += "a" + std::to_string(a);
+          sources += std::string(a > 1 ? ", " : "") + "$" + std::to_string(a) + "::" + kTypes[c] + "[]";
+          names += std::string(a > 1 ? ", " : "") + "a" + std::to_string(a);
+        }
       }
-      std::vector<SqlValue> params;
-      std::string sources;
-      for (int c = 0; c < kColumns; ++c) {
-        arrays[static_cast<size_t>(c)] += "}";
-        params.emplace_back(std::move(arrays[static_cast<size_t>(c)]));
-        sources += std::string(c ? ", " : "") + "$" + std::to_string(c + 1) + "::" + kTypes[c] + "[]";
-      }
-      sql += "SELECT * FROM unnest(" + sources + ")";
+      std::string sql =
+          "WITH u AS (INSERT INTO ctem_exposures AS cur (exposure_key, ts, source_tool, title, description, "
+          "severity, original_severity, asset_id, asset_type, asset_zone, exploitability_score, "
+          "physical_consequence, ctem_score, atlas_technique, attack_technique, threat_model_ref, status, "
+          "assigned_to, sla_deadline, remediation_guidance, evidence_url, tenant_id, created_at, updated_at, "
+          "severity_rank, zone_source, cve_ids, cwe_ids, reference_urls, atlas_official_id, "
+          "atlas_official_name, tool_status) SELECT " +
+          select + " FROM unnest(" + sources + ") AS r(" + names + ")";
       // Erratum 9: every tool-derived field is refreshed; erratum 2: first seen is kept, last
       // seen only moves forward, the deadline only tightens; status and assignee are workflow.
       sql +=
@@ -388,49 +383,123 @@ class PostgresStore final : public Store, public SqlExecutor {
           "tool_status = EXCLUDED.tool_status, "
           "status = CASE WHEN cur.status IN ('Verified', 'Closed') THEN cur.status "
           "WHEN EXCLUDED.tool_status != '' THEN EXCLUDED.tool_status ELSE cur.status END, "
-          "sla_deadline = LEAST(COALESCE(cur.sla_deadline, 'infinity'::timestamptz), cur.created_at + " +
-          SlaIntervalCase("EXCLUDED.severity") +
-          "), "
-          "redetection_count = cur.redetection_count + CASE WHEN cur.status IN ('Verified', 'Closed') AND "
+          "sla_deadline = LEAST(COALESCE(cur.sla_deadline, 'infinity'::timestamptz), cur.created_at + ";
+      sql += SlaIntervalCase("EXCLUDED.severity");
+      sql +=
+          "), redetection_count = cur.redetection_count + CASE WHEN cur.status IN ('Verified', 'Closed') AND "
           "EXCLUDED.tool_status NOT IN ('Verified', 'Closed') THEN 1 ELSE 0 END, "
           "last_redetected_at = CASE WHEN cur.status IN ('Verified', 'Closed') AND "
           "EXCLUDED.tool_status NOT IN ('Verified', 'Closed') THEN EXCLUDED.ts ELSE cur.last_redetected_at "
           "END, no_longer_seen_at = NULL "
           "RETURNING (xmax = 0) AS inserted, status, exposure_key, tenant_id, title, asset_id, severity, "
-          "source_tool, ts, tool_status";
-      pqxx::result r = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-      std::string outbox;
-      std::vector<SqlValue> outbox_params;
-      for (const auto& row : r) {
-        if (row[0].as<bool>()) {
-          ++summary.inserted;
-          continue;
-        }
-        ++summary.updated;
-        const std::string status = row[1].c_str();
-        const std::string tool_status = row[9].c_str();
-        if (status != "Verified" && status != "Closed") continue;
-        if (tool_status == "Verified" || tool_status == "Closed") continue;  // the tool says resolved
-        ++summary.regressions;
-        // Erratum 10: the status stays (seed), but the re-detection is not silent.
-        nlohmann::ordered_json payload = {{"exposure_key", row[2].c_str()}, {"status", status},
-                                          {"title", row[4].c_str()},        {"asset_id", row[5].c_str()},
-                                          {"severity", row[6].c_str()},     {"source_tool", row[7].c_str()},
-                                          {"redetected_at", FormatTimestamp(*AsTimestamp(SqlValue(row[8].c_str())))}};
-        const size_t base = outbox_params.size();
-        outbox += std::string(outbox.empty() ? "" : ",") + "($" + std::to_string(base + 1) + "::timestamptz,$" +
-                  std::to_string(base + 2) + ",'REGRESSION',$" + std::to_string(base + 3) + ",$" +
-                  std::to_string(base + 4) + ",$" + std::to_string(base + 5) + "::jsonb)";
-        outbox_params.insert(outbox_params.end(),
-                             {Ts(now), std::string(row[3].c_str()), std::string(row[2].c_str()),
-                              "CTEM REGRESSION: " + status + " exposure re-detected — " + row[4].c_str(),
-                              payload.dump()});
-      }
-      if (!outbox.empty()) {
-        tx.exec_params("INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, alert_title, "
-                       "payload) VALUES " + outbox,
-                       pqxx::prepare::make_dynamic_params(outbox_params));
-      }
+          "source_tool, ts, tool_status) ";
+      // A terminal status after the update was the stored one (it is never reopened); the
+      // record's tool status, now stored, says whether the tool reported it resolved.
+      sql +=
+          "SELECT c.inserted, r.status, r.exposure_key, r.tenant_id, r.title, r.asset_id, r.severity, "
+          "r.source_tool, r.ts FROM (SELECT count(*) FILTER (WHERE inserted) AS inserted FROM u) c "
+          "LEFT JOIN (SELECT * FROM u WHERE NOT inserted AND status IN ('Verified', 'Closed') AND "
+          "tool_status NOT IN ('Verified', 'Closed')) r ON true";
+      return sql;
+    }();
+    return text;
+  }
+
+  // Upserts `rows` of `batch` (one tenant, distinct keys) and queues the regression alerts
+  // they raise.
+  void UpsertExposureGroup(pqxx::work& tx, std::span<const Exposure> batch, const std::vector<size_t>& rows,
+                           Timestamp now, UpsertSummary& summary) {
+    constexpr size_t kColumns = 30;  // ExposureUpsertSql's arrays
+    std::vector<std::string> arrays(kColumns, "{");
+    for (std::string& a : arrays) a.reserve(rows.size() * 24);
+    const std::string now_text = Ts(now);
+    bool first = true;
+    for (size_t i : rows) {
+      const Exposure& e = batch[i];
+      const Timestamp deadline = e.sla_deadline ? std::min(*e.sla_deadline, e.ts + SeveritySla(e.severity))
+                                                : e.ts + SeveritySla(e.severity);
+      // The texts made here outlive `row`, which views them.
+      const std::string ts = Ts(e.ts), deadline_text = Ts(deadline),
+                        exploitability = Num(e.exploitability_score), score = Num(e.ctem_score),
+                        rank = std::to_string(SeverityRank(e.severity)),
+                        cves = nlohmann::json(e.cve_ids).dump(), cwes = nlohmann::json(e.cwe_ids).dump(),
+                        references = nlohmann::json(e.reference_urls).dump();
+      const std::string_view row[kColumns] = {
+          e.exposure_key,
+          ts,
+          e.source_tool,
+          e.title,
+          e.description,
+          SeverityName(e.severity),
+          e.original_severity,
+          e.asset_id,
+          e.asset_type,
+          e.asset_zone,
+          exploitability,
+          ConsequenceName(e.physical_consequence),
+          score,
+          e.atlas_technique,
+          e.attack_technique,
+          e.threat_model_ref,
+          ExposureStatusName(e.tool_status.value_or(e.status)),
+          e.assigned_to,
+          deadline_text,
+          e.remediation_guidance,
+          e.evidence_url,
+          e.tenant_id,
+          rank,
+          ZoneSourceName(e.zone_source),
+          cves,
+          cwes,
+          references,
+          e.atlas_official_id,
+          e.atlas_official_name,
+          e.tool_status ? ExposureStatusName(*e.tool_status) : std::string_view()};
+      for (size_t c = 0; c < kColumns; ++c) AppendArrayElement(arrays[c], row[c], first);
+      first = false;
+    }
+    for (std::string& a : arrays) a += '}';
+    arrays.push_back(now_text);  // $31: updated_at
+    if (!upsert_prepared_) {
+      conn_->prepare("ctem_upsert_exposures", ExposureUpsertSql());
+      upsert_prepared_ = true;
+    }
+    const pqxx::result r =
+        tx.exec_prepared("ctem_upsert_exposures", pqxx::prepare::make_dynamic_params(arrays));
+    std::string outbox;
+    std::vector<SqlValue> outbox_params;
+    if (r.empty()) throw std::runtime_error("the exposure upsert answered no row");
+    const size_t inserted = r[0][0].as<size_t>();
+    summary.inserted += inserted;
+    summary.updated += rows.size() - inserted;
+    for (const auto& row : r) {
+      if (row[1].is_null()) continue;  // no regression
+      ++summary.regressions;
+      const std::string status = row[1].c_str();
+      // Erratum 10: the status stays (seed), but the re-detection is not silent.
+      nlohmann::ordered_json payload = {
+          {"exposure_key", row[2].c_str()},
+          {"status", status},
+          {"title", row[4].c_str()},
+          {"asset_id", row[5].c_str()},
+          {"severity", row[6].c_str()},
+          {"source_tool", row[7].c_str()},
+          {"redetected_at", FormatTimestamp(*AsTimestamp(SqlValue(row[8].c_str())))}};
+      const size_t base = outbox_params.size();
+      outbox += std::string(outbox.empty() ? "" : ",") + "($" + std::to_string(base + 1) + "::timestamptz,$" +
+                std::to_string(base + 2) + ",'REGRESSION',$" + std::to_string(base + 3) + ",$" +
+                std::to_string(base + 4) + ",$" + std::to_string(base + 5) + "::jsonb)";
+      outbox_params.insert(
+          outbox_params.end(),
+          {now_text, std::string(row[3].c_str()), std::string(row[2].c_str()),
+           "CTEM REGRESSION: " + status + " exposure re-detected — " + row[4].c_str(), payload.dump()});
+    }
+    if (!outbox.empty()) {
+      tx.exec_params(
+          "INSERT INTO ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, alert_title, "
+          "payload) VALUES " +
+              outbox,
+          pqxx::prepare::make_dynamic_params(outbox_params));
     }
   }
 
@@ -655,6 +724,7 @@ class PostgresStore final : public Store, public SqlExecutor {
     if (!conn_->is_open()) {
       try {
         conn_ = Connect(dsn_);
+        upsert_prepared_ = false;  // prepared statements belong to the session
       } catch (const std::exception& e) {
         return Fail(Error::Unavailable("postgres: " + std::string(what) + ": reconnecting: " + e.what()));
       }
@@ -665,6 +735,7 @@ class PostgresStore final : public Store, public SqlExecutor {
   std::unique_ptr<pqxx::connection> conn_;
   std::string dsn_;
   bool explain_ = false;
+  bool upsert_prepared_ = false;  // ExposureUpsertSql prepared on conn_
 };
 
 std::string HostOf(const std::string& url) {

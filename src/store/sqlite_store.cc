@@ -5,10 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <charconv>
+#include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <unordered_set>
 
 #include "store/migrations.h"
 #include "store/outbox_rows.h"
@@ -66,10 +70,6 @@ std::vector<std::string> ListFromJson(const std::string& text) {
     if (item.is_string()) out.push_back(item.get<std::string>());
   }
   return out;
-}
-
-std::string ToolStatusText(const Exposure& e) {
-  return e.tool_status ? std::string(ExposureStatusName(*e.tool_status)) : std::string();
 }
 
 constexpr const char* kExposureColumns =
@@ -334,6 +334,16 @@ class SqliteStore final : public Store {
     });
   }
 
+  // Multi-row INSERT ... ON CONFLICT DO UPDATE ... RETURNING statements, prepared once per
+  // connection (UpsertStatement): SQLite's cost per statement (cursors on the table and every
+  // index, the statement journal a statement that may abort keeps, the trigger programs'
+  // setup) is paid once per chunk of up to kUpsertChunk records, not once per record, and the
+  // unique index is probed once per record, where a SELECT before an INSERT or UPDATE probed
+  // it twice. A chunk holds one tenant's consecutive records with distinct keys (a key seen
+  // again starts the next chunk), so the batch is applied in its order, one record at a time,
+  // as before. Whether a record was new: AUTOINCREMENT gives every inserted row an id above
+  // the table's sequence as it was before the statement; an updated row keeps its older id.
+  // The update rules are in SQL (UpsertSql).
   Result<UpsertSummary> UpsertExposures(std::span<const Exposure> batch, Timestamp now) override {
     return Guard("upsert exposures", [&]() -> Result<UpsertSummary> {
       UpsertSummary summary;
@@ -342,152 +352,150 @@ class SqliteStore final : public Store {
       }
       EnsureScope();
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement find(*db_,
-                             "SELECT id, status, created_at, sla_deadline, ts FROM ctem_exposures "
-                             "WHERE tenant_id = ? AND exposure_key = ?");
-      SQLite::Statement insert(
-          *db_,
-          "INSERT INTO main.ctem_exposures (exposure_key, ts, source_tool, title, description, severity, "
-          "original_severity, asset_id, asset_type, asset_zone, exploitability_score, "
-          "physical_consequence, ctem_score, atlas_technique, attack_technique, threat_model_ref, "
-          "status, assigned_to, sla_deadline, remediation_guidance, evidence_url, tenant_id, "
-          "created_at, updated_at, severity_rank, zone_source, cve_ids, cwe_ids, reference_urls, "
-          "atlas_official_id, atlas_official_name, tool_status) VALUES "
-          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-      // Erratum 9: every tool-derived field is refreshed; workflow fields are not touched.
-      SQLite::Statement update(
-          *db_,
-          "UPDATE main.ctem_exposures SET ts = ?, source_tool = ?, title = ?, description = ?, severity = ?, "
-          "original_severity = ?, asset_id = ?, asset_type = ?, asset_zone = ?, exploitability_score = ?, "
-          "physical_consequence = ?, ctem_score = ?, atlas_technique = ?, attack_technique = ?, "
-          "threat_model_ref = ?, remediation_guidance = ?, evidence_url = ?, sla_deadline = ?, "
-          "updated_at = ?, severity_rank = ?, zone_source = ?, cve_ids = ?, cwe_ids = ?, reference_urls = ?, "
-          "atlas_official_id = ?, atlas_official_name = ?, tool_status = ?, status = ?, "
-          "redetection_count = redetection_count + ?, last_redetected_at = COALESCE(?, last_redetected_at), "
-          "no_longer_seen_at = NULL WHERE id = ?");
+      SQLite::Statement sequence(*db_, "SELECT seq FROM main.sqlite_sequence WHERE name = 'ctem_exposures'");
       SQLite::Statement outbox(*db_,
                                "INSERT INTO main.ctem_alert_outbox (ts, tenant_id, alert_type, exposure_key, "
                                "alert_title, payload) VALUES (?, ?, ?, ?, ?, ?)");
       const std::string now_text = Ts(now);
-      for (const Exposure& e : batch) {
-        Activate(CallTenant(e.tenant_id));
-        find.reset();
-        find.bind(1, e.tenant_id);
-        find.bind(2, e.exposure_key);
-        if (!find.executeStep()) {
+      std::vector<size_t> chunk;
+      chunk.reserve(kUpsertChunk);
+      std::unordered_set<std::string_view> keys;  // the chunk's keys, to start a new chunk on a repeat
+      keys.reserve(kUpsertChunk);
+      // Text bound without a copy must outlive the statement's step: kept here per chunk.
+      std::deque<std::string> texts;
+      struct Regression {
+        size_t index;
+        ExposureStatus status;
+      };
+      std::vector<Regression> regressions;
+
+      // One statement over `piece` (records of one tenant with distinct keys, in batch order).
+      auto run = [&](std::span<const size_t> piece) {
+        Activate(CallTenant(batch[piece.front()].tenant_id));
+        sequence.reset();
+        const int64_t last_id = sequence.executeStep() ? sequence.getColumn(0).getInt64() : 0;
+        SQLite::Statement& upsert = UpsertStatement(piece.size());
+        // A kept statement that failed in an earlier call is still mid-step: reset before binding.
+        upsert.tryReset();
+        texts.clear();
+        auto keep = [&](std::string s) -> const std::string& { return texts.emplace_back(std::move(s)); };
+        int p = 1;
+        for (size_t index : piece) {
+          const Exposure& e = batch[index];
           // First sighting: the deadline is anchored at first seen (= this ts).
-          const std::optional<Timestamp> deadline = e.ts + SeveritySla(e.severity);
-          insert.reset();
-          insert.clearBindings();
-          int i = 1;
-          insert.bind(i++, e.exposure_key);
-          insert.bind(i++, Ts(e.ts));
-          insert.bind(i++, e.source_tool);
-          insert.bind(i++, e.title);
-          insert.bind(i++, e.description);
-          insert.bind(i++, std::string(SeverityName(e.severity)));
-          insert.bind(i++, e.original_severity);
-          insert.bind(i++, e.asset_id);
-          insert.bind(i++, e.asset_type);
-          insert.bind(i++, e.asset_zone);
-          insert.bind(i++, e.exploitability_score);
-          insert.bind(i++, std::string(ConsequenceName(e.physical_consequence)));
-          insert.bind(i++, e.ctem_score);
-          insert.bind(i++, e.atlas_technique);
-          insert.bind(i++, e.attack_technique);
-          insert.bind(i++, e.threat_model_ref);
-          insert.bind(i++, std::string(ExposureStatusName(e.tool_status.value_or(e.status))));
-          insert.bind(i++, e.assigned_to);
-          BindOptionalTs(insert, i++, e.sla_deadline ? std::min(*e.sla_deadline, *deadline) : deadline);
-          insert.bind(i++, e.remediation_guidance);
-          insert.bind(i++, e.evidence_url);
-          insert.bind(i++, e.tenant_id);
-          insert.bind(i++, Ts(e.ts));
-          insert.bind(i++, now_text);
-          insert.bind(i++, SeverityRank(e.severity));
-          insert.bind(i++, std::string(ZoneSourceName(e.zone_source)));
-          insert.bind(i++, JsonList(e.cve_ids));
-          insert.bind(i++, JsonList(e.cwe_ids));
-          insert.bind(i++, JsonList(e.reference_urls));
-          insert.bind(i++, e.atlas_official_id);
-          insert.bind(i++, e.atlas_official_name);
-          insert.bind(i++, ToolStatusText(e));
-          insert.exec();
-          ++summary.inserted;
-          continue;
+          const Timestamp deadline = e.ts + SeveritySla(e.severity);
+          const std::string& ts_text = keep(Ts(e.ts));
+          // The record's own strings and core's names (literals) are bound without a copy.
+          upsert.bindNoCopy(p++, e.exposure_key);
+          upsert.bindNoCopy(p++, ts_text);
+          upsert.bindNoCopy(p++, e.source_tool);
+          upsert.bindNoCopy(p++, e.title);
+          upsert.bindNoCopy(p++, e.description);
+          upsert.bind(p++, std::string(SeverityName(e.severity)));
+          upsert.bindNoCopy(p++, e.original_severity);
+          upsert.bindNoCopy(p++, e.asset_id);
+          upsert.bindNoCopy(p++, e.asset_type);
+          upsert.bindNoCopy(p++, e.asset_zone);
+          upsert.bind(p++, e.exploitability_score);
+          upsert.bind(p++, std::string(ConsequenceName(e.physical_consequence)));
+          upsert.bind(p++, e.ctem_score);
+          upsert.bindNoCopy(p++, e.atlas_technique);
+          upsert.bindNoCopy(p++, e.attack_technique);
+          upsert.bindNoCopy(p++, e.threat_model_ref);
+          upsert.bind(p++, std::string(ExposureStatusName(e.tool_status.value_or(e.status))));
+          upsert.bindNoCopy(p++, e.assigned_to);
+          upsert.bindNoCopy(p++, keep(Ts(e.sla_deadline ? std::min(*e.sla_deadline, deadline) : deadline)));
+          upsert.bindNoCopy(p++, e.remediation_guidance);
+          upsert.bindNoCopy(p++, e.evidence_url);
+          upsert.bindNoCopy(p++, e.tenant_id);
+          upsert.bindNoCopy(p++, ts_text);
+          upsert.bindNoCopy(p++, now_text);
+          upsert.bind(p++, SeverityRank(e.severity));
+          upsert.bind(p++, std::string(ZoneSourceName(e.zone_source)));
+          upsert.bindNoCopy(p++, keep(JsonList(e.cve_ids)));
+          upsert.bindNoCopy(p++, keep(JsonList(e.cwe_ids)));
+          upsert.bindNoCopy(p++, keep(JsonList(e.reference_urls)));
+          upsert.bindNoCopy(p++, e.atlas_official_id);
+          upsert.bindNoCopy(p++, e.atlas_official_name);
+          upsert.bind(p++, e.tool_status ? std::string(ExposureStatusName(*e.tool_status)) : std::string());
         }
-        const long long id = find.getColumn(0).getInt64();
-        const auto status = ParseExposureStatus(find.getColumn(1).getString()).value_or(ExposureStatus::kOpen);
-        const Timestamp created = ColTs(find.getColumn(2));
-        const std::optional<Timestamp> old_deadline = ColOptTs(find.getColumn(3));
-        const Timestamp last_seen = ColTs(find.getColumn(4));
-        // Erratum 2: the deadline stays anchored at first seen and only tightens.
-        Timestamp deadline = created + SeveritySla(e.severity);
-        if (old_deadline && *old_deadline < deadline) deadline = *old_deadline;
-        // A Verified/Closed exposure the tool reports again is a regression, unless the tool
-        // itself reports it resolved. Our terminal states are never reopened; otherwise the
-        // tool's own workflow state (e.g. Wiz IN_PROGRESS, RESOLVED) is taken.
-        const bool regression = IsTerminal(status) && !(e.tool_status && IsTerminal(*e.tool_status));
-        const ExposureStatus new_status = IsTerminal(status) ? status : e.tool_status.value_or(status);
-        update.reset();
-        update.clearBindings();
-        int i = 1;
-        // Last seen never moves backwards, even when an old report is ingested late.
-        update.bind(i++, Ts(std::max(e.ts, last_seen)));
-        update.bind(i++, e.source_tool);
-        update.bind(i++, e.title);
-        update.bind(i++, e.description);
-        update.bind(i++, std::string(SeverityName(e.severity)));
-        update.bind(i++, e.original_severity);
-        update.bind(i++, e.asset_id);
-        update.bind(i++, e.asset_type);
-        update.bind(i++, e.asset_zone);
-        update.bind(i++, e.exploitability_score);
-        update.bind(i++, std::string(ConsequenceName(e.physical_consequence)));
-        update.bind(i++, e.ctem_score);
-        update.bind(i++, e.atlas_technique);
-        update.bind(i++, e.attack_technique);
-        update.bind(i++, e.threat_model_ref);
-        update.bind(i++, e.remediation_guidance);
-        update.bind(i++, e.evidence_url);
-        update.bind(i++, Ts(deadline));
-        update.bind(i++, now_text);
-        update.bind(i++, SeverityRank(e.severity));
-        update.bind(i++, std::string(ZoneSourceName(e.zone_source)));
-        update.bind(i++, JsonList(e.cve_ids));
-        update.bind(i++, JsonList(e.cwe_ids));
-        update.bind(i++, JsonList(e.reference_urls));
-        update.bind(i++, e.atlas_official_id);
-        update.bind(i++, e.atlas_official_name);
-        update.bind(i++, ToolStatusText(e));
-        update.bind(i++, std::string(ExposureStatusName(new_status)));
-        update.bind(i++, regression ? 1 : 0);
-        if (regression) {
-          update.bind(i++, Ts(e.ts));
-        } else {
-          update.bind(i++);
+        // RETURNING rows come in no defined order: matched to the chunk's records by key. A
+        // BEFORE UPDATE scope trigger may skip a row (RAISE(IGNORE)): then none is returned.
+        std::vector<std::pair<std::string, ExposureStatus>> terminal;  // updated rows now Verified/Closed
+        size_t inserted = 0;
+        while (upsert.executeStep()) {
+          if (upsert.getColumn(0).getInt64() > last_id) {
+            ++inserted;
+            continue;
+          }
+          const auto status =
+              ParseExposureStatus(upsert.getColumn(2).getString()).value_or(ExposureStatus::kOpen);
+          // The status after the update is the stored one whenever that was Verified/Closed.
+          if (IsTerminal(status)) terminal.emplace_back(upsert.getColumn(1).getString(), status);
         }
-        update.bind(i++, static_cast<int64_t>(id));
-        update.exec();
-        ++summary.updated;
-        if (regression) {
-          ++summary.regressions;
-          // Erratum 10: the status stays (seed), but the re-detection is not silent.
-          nlohmann::ordered_json payload = {
-              {"exposure_key", e.exposure_key}, {"status", ExposureStatusName(status)},
-              {"title", e.title},               {"asset_id", e.asset_id},
-              {"severity", SeverityName(e.severity)}, {"source_tool", e.source_tool},
-              {"redetected_at", Ts(e.ts)}};
-          outbox.reset();
-          outbox.bind(1, now_text);
-          outbox.bind(2, e.tenant_id);
-          outbox.bind(3, "REGRESSION");
-          outbox.bind(4, e.exposure_key);
-          outbox.bind(5, "CTEM REGRESSION: " + std::string(ExposureStatusName(status)) +
-                             " exposure re-detected — " + e.title);
-          outbox.bind(6, payload.dump());
-          outbox.exec();
+        upsert.reset();
+        // Every record not inserted counts as updated, as the one-record UPDATE did, even
+        // one a scope trigger skipped (which returns no row).
+        summary.inserted += inserted;
+        summary.updated += piece.size() - inserted;
+        for (const auto& [key, status] : terminal) {
+          const auto at = std::find_if(piece.begin(), piece.end(),
+                                       [&](size_t index) { return batch[index].exposure_key == key; });
+          if (at == piece.end()) continue;  // not one of ours: cannot happen, keys are distinct
+          const Exposure& e = batch[*at];
+          // A Verified/Closed exposure seen again is a regression unless the tool itself
+          // reports it resolved.
+          if (!(e.tool_status && IsTerminal(*e.tool_status))) regressions.push_back({*at, status});
         }
+      };
+      // A full chunk is one statement; a shorter one runs as power-of-two pieces, so that
+      // whatever the batch sizes, at most log2(kUpsertChunk) + 1 statements are ever prepared.
+      auto flush = [&] {
+        for (size_t at = 0; at < chunk.size();) {
+          const size_t n = std::bit_floor(chunk.size() - at);
+          run(std::span<const size_t>(chunk).subspan(at, n));
+          at += n;
+        }
+        chunk.clear();
+        keys.clear();
+      };
+
+      for (size_t i = 0; i < batch.size(); ++i) {
+        const Exposure& e = batch[i];
+        if (!chunk.empty() &&
+            (chunk.size() == kUpsertChunk || batch[chunk.front()].tenant_id != e.tenant_id ||
+             keys.contains(e.exposure_key))) {
+          flush();
+        }
+        chunk.push_back(i);
+        keys.insert(e.exposure_key);
+      }
+      flush();
+
+      // Erratum 10: the status stays (seed), but the re-detection is not silent; the alerts
+      // are queued in the batch's order.
+      std::sort(regressions.begin(), regressions.end(),
+                [](const Regression& a, const Regression& b) { return a.index < b.index; });
+      for (const Regression& r : regressions) {
+        const Exposure& e = batch[r.index];
+        ++summary.regressions;
+        Activate(CallTenant(e.tenant_id));
+        nlohmann::ordered_json payload = {{"exposure_key", e.exposure_key},
+                                          {"status", ExposureStatusName(r.status)},
+                                          {"title", e.title},
+                                          {"asset_id", e.asset_id},
+                                          {"severity", SeverityName(e.severity)},
+                                          {"source_tool", e.source_tool},
+                                          {"redetected_at", Ts(e.ts)}};
+        outbox.reset();
+        outbox.bind(1, now_text);
+        outbox.bind(2, e.tenant_id);
+        outbox.bind(3, "REGRESSION");
+        outbox.bind(4, e.exposure_key);
+        outbox.bind(5, "CTEM REGRESSION: " + std::string(ExposureStatusName(r.status)) +
+                           " exposure re-detected — " + e.title);
+        outbox.bind(6, payload.dump());
+        outbox.exec();
       }
       tx.commit();
       return summary;
@@ -774,6 +782,77 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Records per upsert statement (a power of two, see flush): 32 parameters each, well inside
+  // SQLite's 32,766. Measured: 256 took 10% less CPU per record than 64, 512 and 1,000 no less.
+  static constexpr size_t kUpsertChunk = 256;
+
+  // The multi-row upsert of `rows` records (UpsertExposures), prepared on first use and kept
+  // (one per power of two up to kUpsertChunk). SQLite re-prepares a kept
+  // statement by itself when the schema changes (a migration, the scope's TEMP objects).
+  SQLite::Statement& UpsertStatement(size_t rows) {
+    auto& slot = upserts_[rows];
+    if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, UpsertSql(rows));
+    return *slot;
+  }
+
+  // The rules of the update, all in SQL over the stored row (`ctem_exposures.x` is the row as
+  // stored, `excluded.x` the record):
+  //  * erratum 9: every tool-derived field is refreshed; workflow fields are kept;
+  //  * erratum 2: last seen only moves forward; the deadline stays anchored at first seen and
+  //    only tightens: min(stored deadline, created_at + SLA of the new severity), the SLA as a
+  //    date modifier ('+N hours') from core's table;
+  //  * erratum 10: Verified/Closed are never reopened; one seen again, unless the tool itself
+  //    reports it resolved, counts a re-detection (the caller queues its regression alert);
+  //    otherwise the tool's own workflow state is taken.
+  // Timestamps are the fixed-width UTC text of migration 001, so text order is time order and
+  // strftime('%Y-%m-%dT%H:%M:%fZ', ...) writes exactly FormatTimestamp's form.
+  static std::string UpsertSql(size_t rows) {
+    constexpr const char* kRegression =
+        "ctem_exposures.status IN ('Verified', 'Closed') AND excluded.tool_status NOT IN ('Verified', "
+        "'Closed')";
+    std::string sla = "CASE excluded.severity";
+    for (Severity sev : kAllSeverities) {
+      sla += " WHEN '" + std::string(SeverityName(sev)) + "' THEN '+" +
+             std::to_string(SeveritySla(sev).count()) + " hours'";
+    }
+    sla += " ELSE '+720 hours' END";
+    const std::string anchored = "strftime('%Y-%m-%dT%H:%M:%fZ', ctem_exposures.created_at, " + sla + ")";
+    std::string sql =
+        "INSERT INTO main.ctem_exposures (exposure_key, ts, source_tool, title, description, severity, "
+        "original_severity, asset_id, asset_type, asset_zone, exploitability_score, physical_consequence, "
+        "ctem_score, atlas_technique, attack_technique, threat_model_ref, status, assigned_to, sla_deadline, "
+        "remediation_guidance, evidence_url, tenant_id, created_at, updated_at, severity_rank, zone_source, "
+        "cve_ids, cwe_ids, reference_urls, atlas_official_id, atlas_official_name, tool_status) VALUES ";
+    for (size_t r = 0; r < rows; ++r) {
+      sql += r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+               : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    }
+    sql += std::string(
+               " ON CONFLICT (tenant_id, exposure_key) DO UPDATE SET "
+               "ts = max(ctem_exposures.ts, excluded.ts), source_tool = excluded.source_tool, "
+               "title = excluded.title, description = excluded.description, severity = excluded.severity, "
+               "original_severity = excluded.original_severity, asset_id = excluded.asset_id, "
+               "asset_type = excluded.asset_type, asset_zone = excluded.asset_zone, "
+               "exploitability_score = excluded.exploitability_score, "
+               "physical_consequence = excluded.physical_consequence, ctem_score = excluded.ctem_score, "
+               "atlas_technique = excluded.atlas_technique, attack_technique = excluded.attack_technique, "
+               "threat_model_ref = excluded.threat_model_ref, "
+               "remediation_guidance = excluded.remediation_guidance, evidence_url = excluded.evidence_url, "
+               "sla_deadline = min(COALESCE(ctem_exposures.sla_deadline, ") +
+           anchored + "), " + anchored +
+           "), updated_at = excluded.updated_at, severity_rank = excluded.severity_rank, "
+           "zone_source = excluded.zone_source, cve_ids = excluded.cve_ids, cwe_ids = excluded.cwe_ids, "
+           "reference_urls = excluded.reference_urls, atlas_official_id = excluded.atlas_official_id, "
+           "atlas_official_name = excluded.atlas_official_name, tool_status = excluded.tool_status, "
+           "status = CASE WHEN ctem_exposures.status IN ('Verified', 'Closed') THEN ctem_exposures.status "
+           "WHEN excluded.tool_status != '' THEN excluded.tool_status ELSE ctem_exposures.status END, "
+           "redetection_count = ctem_exposures.redetection_count + CASE WHEN " +
+           kRegression + " THEN 1 ELSE 0 END, last_redetected_at = CASE WHEN " + kRegression +
+           " THEN excluded.ts ELSE ctem_exposures.last_redetected_at END, no_longer_seen_at = NULL "
+           "RETURNING id, exposure_key, status";
+    return sql;
+  }
+
   // Sets the tenant the connection's scope shows and accepts.
   void Activate(const std::string& tenant) {
     EnsureScope();
@@ -837,6 +916,8 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<SQLite::Database> db_;
+  // Declared after db_: destroyed (finalized) before the connection closes.
+  std::map<size_t, std::unique_ptr<SQLite::Statement>> upserts_;
   std::optional<std::string> active_tenant_;  // what ctem_tenant() returns
   bool scope_complete_ = false;
   SqliteExecutor sql_;

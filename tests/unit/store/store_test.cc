@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -281,6 +282,63 @@ TEST_P(StoreTest, BatchWithTheSameKeyTwiceStoresOneRow) {
   EXPECT_EQ(r->inserted + r->updated, 2u);
   EXPECT_EQ(*store_->CountExposures("default"), 1u);
   EXPECT_EQ(Get(a).exposure.description, "second sighting");
+}
+
+// A batch larger than the upsert's statements (SQLite writes 256 records per statement, one
+// tenant and distinct keys each), with two tenants interleaved and keys repeated across
+// statement boundaries, counts as if applied one record at a time; the one Verified exposure
+// in it raises one regression alert.
+TEST_P(StoreTest, LargeMixedBatchCountsAsOneRecordAtATime) {
+  const Timestamp t0 = T("2026-11-01T00:00:00Z");
+  Exposure fixed = MakeExposure("fixed before", Severity::kHigh, t0);
+  Exposure open = MakeExposure("open before", Severity::kLow, t0);
+  ASSERT_TRUE(store_->UpsertExposures(std::vector<Exposure>{fixed, open}, t0));
+  Exec("UPDATE ctem_exposures SET status = 'Verified' WHERE exposure_key = '" + fixed.exposure_key + "'");
+
+  std::vector<Exposure> batch;
+  std::set<std::pair<std::string, std::string>> fresh;
+  for (int i = 0; i < 700; ++i) {
+    // Runs of 40 records per tenant; 450 distinct titles, so 250 records repeat a key.
+    const std::string tenant = (i / 40) % 2 ? "plant-b" : "default";
+    Exposure e = MakeExposure("finding " + std::to_string(i % 450), Severity::kMedium, t0 + hours(i), tenant);
+    fresh.insert({e.tenant_id, e.exposure_key});
+    batch.push_back(e);
+    if (i == 300) batch.push_back(fixed);
+    if (i == 500) batch.push_back(open);
+  }
+  auto r = store_->UpsertExposures(batch, t0 + hours(800));
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->inserted, fresh.size());
+  EXPECT_EQ(r->updated, batch.size() - fresh.size());
+  EXPECT_EQ(r->regressions, 1u);
+  EXPECT_EQ(*store_->CountExposures("default") + *store_->CountExposures("plant-b"), fresh.size() + 2);
+  const StoredExposure verified = Get(fixed);
+  EXPECT_EQ(verified.exposure.status, ExposureStatus::kVerified);
+  EXPECT_EQ(verified.redetection_count, 1);
+  // A key repeated in its tenant takes the last sighting's ts.
+  size_t repeats = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    for (size_t j = batch.size(); j-- > i + 1;) {
+      if (batch[j].tenant_id != batch[i].tenant_id || batch[j].exposure_key != batch[i].exposure_key)
+        continue;
+      if (batch[i].title.starts_with("finding")) {
+        const StoredExposure s = Get(batch[i]);
+        // PostgreSQL writes only the last sighting of a key in a batch (ON CONFLICT cannot touch
+        // a row twice in one statement), so there first seen is that sighting's ts.
+        EXPECT_EQ(s.created_at, Postgres() ? batch[j].ts : batch[i].ts) << batch[i].title;
+        EXPECT_EQ(s.exposure.ts, batch[j].ts) << batch[i].title;
+        ++repeats;
+      }
+      break;
+    }
+    if (repeats == 20) break;
+  }
+  EXPECT_EQ(repeats, 20u);
+  auto outbox = store_->PendingOutboxAlerts(10);
+  ASSERT_TRUE(outbox.has_value());
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ((*outbox)[0].alert_type, "REGRESSION");
+  EXPECT_EQ((*outbox)[0].exposure_key, fixed.exposure_key);
 }
 
 // Snyk's removedIssues (issue 5): a tool reporting exposures gone marks them, per tenant.
