@@ -744,12 +744,12 @@ class CustomParser final : public SourceParser {
       ParseCsv(document, kDefaultTool, ctx, out);
       return;
     }
-    simdjson::dom::parser parser;
-    const simdjson::padded_string padded(document);
+    PooledJsonParser parser;
     element root;
-    if (parser.parse(padded).get(root) != kOk) {
+    const simdjson::error_code code = parser.Parse(document, root);
+    if (code != kOk) {
       // JSON Lines, or malformed JSON (ForEachJsonRecord says where).
-      ForEachJsonRecord(document, "", out, [&](object obj, long index) {
+      ForEachJsonRecord(document, code, root, "", out, [&](object obj, long index) {
         FindingRecord rec(index, out.errors);
         rec.SetJson(obj);
         FindingToExposure(rec, kDefaultTool, ctx, out);

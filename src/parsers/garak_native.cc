@@ -508,9 +508,9 @@ std::string CiText(const EvalRec& rec) {
 
 bool IsGarakNativeDocument(std::string_view document) {
   document = StripBom(document);
-  simdjson::dom::parser parser;
+  PooledJsonParser parser;
   simdjson::dom::element root;
-  if (parser.parse(simdjson::padded_string(document)).get(root) == simdjson::SUCCESS) {
+  if (parser.Parse(document, root) == simdjson::SUCCESS) {
     simdjson::dom::object obj;
     return root.get_object().get(obj) == simdjson::SUCCESS && IsNativeObject(obj);
   }
@@ -519,7 +519,7 @@ bool IsGarakNativeDocument(std::string_view document) {
     if (Blank(line)) return true;
     simdjson::dom::element el;
     simdjson::dom::object obj;
-    if (parser.parse(simdjson::padded_string(line)).get(el) == simdjson::SUCCESS &&
+    if (parser.Parse(line, el) == simdjson::SUCCESS &&
         el.get_object().get(obj) == simdjson::SUCCESS && IsNativeObject(obj)) {
       native = true;
       return false;
@@ -532,7 +532,7 @@ bool IsGarakNativeDocument(std::string_view document) {
 void ParseGarakNative(std::string_view document, const ParseContext& ctx, ParsedBatch& out,
                       GarakSeedRecordFn seed_record) {
   document = StripBom(document);
-  simdjson::dom::parser parser;
+  PooledJsonParser parser;
   RunInfo run;  // the run the following lines belong to
   Digest digest;
   std::vector<EvalRec> evals;
@@ -545,7 +545,7 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     bool seed_line = false;
     simdjson::dom::element el;
     simdjson::dom::object obj;
-    const auto code = parser.parse(simdjson::padded_string(line)).get(el);
+    const auto code = parser.Parse(line, el);
     if (code != simdjson::SUCCESS) {
       out.errors.push_back({index, "", MalformedReason(line, code)});
     } else if (el.get_object().get(obj) != simdjson::SUCCESS) {

@@ -118,22 +118,28 @@ class WizParser final : public SourceParser {
       }
       return;
     }
-    if (document[first] == '{') {
-      simdjson::dom::parser parser;
-      const simdjson::padded_string padded(document);
-      simdjson::dom::object root;
-      if (parser.parse(padded).get_object().get(root) == simdjson::SUCCESS && wiz::IsWizCliDocument(root)) {
-        wiz::ParseWizCli(root, ctx, out);
-        return;
-      }
+    // Parsed once: the root tells a wizcli scan from records (JSON Lines fail here and are
+    // split into lines by ForEachJsonRecord).
+    PooledJsonParser parser;
+    simdjson::dom::element root;
+    const simdjson::error_code code = parser.Parse(document, root);
+    simdjson::dom::object root_object;
+    if (code == simdjson::SUCCESS && root.get_object().get(root_object) == simdjson::SUCCESS &&
+        wiz::IsWizCliDocument(root_object)) {
+      wiz::ParseWizCli(root_object, ctx, out);
+      return;
     }
-    ParseRecords(document, ctx, out);
+    ForEachJsonRecord(document, code, root, Name(), out, Each(ctx, out));
   }
 
  private:
-  // One finding per JSON record: a webhook body or the seed's shape.
   void ParseRecords(std::string_view document, const ParseContext& ctx, ParsedBatch& out) const {
-    ForEachJsonRecord(document, Name(), out, [&](simdjson::dom::object obj, long index) {
+    ForEachJsonRecord(document, Name(), out, Each(ctx, out));
+  }
+
+  // One finding per JSON record: a webhook body or the seed's shape.
+  static std::function<void(simdjson::dom::object, long)> Each(const ParseContext& ctx, ParsedBatch& out) {
+    return [&ctx, &out](simdjson::dom::object obj, long index) {
       Exposure e;
       if (wiz::IsWebhookBody(obj)) {
         wiz::FieldError err;
@@ -146,12 +152,14 @@ class WizParser final : public SourceParser {
       }
       RecordReader r(obj, index, out.errors);
       if (NormaliseWizFinding(r, ctx, e)) out.exposures.push_back(std::move(e));
-    });
+    };
   }
 };
 
 }  // namespace
 
-std::unique_ptr<SourceParser> MakeWizParser() { return std::make_unique<WizParser>(); }
+std::unique_ptr<SourceParser> MakeWizParser() {
+  return std::make_unique<WizParser>();
+}
 
 }  // namespace ctem::parsers
