@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -64,6 +65,17 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// The pieces joined into one string allocated once (a chain of operator+ allocates and copies
+// once per piece; titles and detail lines are built this way for every finding).
+std::string Concat(std::initializer_list<std::string_view> parts) {
+  size_t size = 0;
+  for (std::string_view p : parts) size += p.size();
+  std::string out;
+  out.reserve(size);
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
+
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
@@ -86,14 +98,22 @@ void AppendUnique(std::vector<std::string>& to, const std::vector<std::string>& 
   for (const auto& i : items) AppendUnique(to, i);
 }
 
+// printf("%g"): to_chars with the general format and precision 6 is specified to produce
+// exactly that, without printf's format parsing (a CVSS score is formatted per finding).
 std::string FormatNumber(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+  if (r.ec != std::errc()) {
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+  }
+  return std::string(buf, r.ptr);
 }
 
 std::string Item(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
+  char digits[24];
+  const auto r = std::to_chars(digits, digits + sizeof digits, i);
+  return Concat({path, "[", std::string_view(digits, static_cast<size_t>(r.ptr - digits)), "]"});
 }
 
 int SeverityRankOf(std::string_view upper) {
@@ -512,21 +532,24 @@ class Aggregator {
       }
       if (!assets.empty()) ctx.zone_resolver->Prefetch(assets);
     }
-    for (auto& f : findings_) out.exposures.push_back(Build(f, ctx));
+    // The findings are not read again (Contains() asks the index): their strings move into the
+    // exposures instead of being copied.
+    out.exposures.reserve(out.exposures.size() + findings_.size());
+    for (auto& f : findings_) out.exposures.push_back(Build(std::move(f), ctx));
   }
 
  private:
-  static Exposure Build(const Finding& f, const ParseContext& ctx) {
+  static Exposure Build(Finding&& f, const ParseContext& ctx) {
     const bool ml = f.sca && IsMlPackage(f.package);
     const Consequence rule = ml ? Consequence::kSafetyLife : Consequence::kDataLoss;
     const Exploitability x = SnykExploitability(f.severity);
     Exposure e;
-    e.exposure_key = f.key;
+    e.exposure_key = std::move(f.key);
     e.source_tool = std::string(kTool);
-    e.title = f.title;
-    e.original_severity = f.severity;
-    e.asset_id = f.asset_id;
-    e.asset_type = f.asset_type;
+    e.title = std::move(f.title);
+    e.original_severity = std::move(f.severity);
+    e.asset_id = std::move(f.asset_id);
+    e.asset_type = std::move(f.asset_type);
     PlaceBest(e, rule, f.zone_assets, ctx);
     e.severity = ComputeCtemSeverity(x, e.physical_consequence);
     e.exploitability_score = ExploitabilityScore(x);
@@ -535,33 +558,50 @@ class Aggregator {
     e.attack_technique = f.sca ? "T1195.002" : "";
     e.threat_model_ref = ml ? "TM-05" : "";
     e.remediation_guidance = Join(f.remediation, "; ");
-    e.evidence_url = f.evidence_url;
-    e.cve_ids = f.cves;
-    e.cwe_ids = f.cwes;
-    e.reference_urls = f.refs;
+    e.evidence_url = std::move(f.evidence_url);
+    e.cve_ids = std::move(f.cves);
+    e.cwe_ids = std::move(f.cwes);
+    e.reference_urls = std::move(f.refs);
     e.tool_status = ToolStatus(f);
-
-    std::vector<std::string> lines = f.details;
-    // Where it was found first (merged reports add theirs at the end), then the rest.
-    std::stable_partition(lines.begin(), lines.end(),
-                          [](const std::string& l) { return StartsWith(l, "Found "); });
-    for (size_t i = 0; i < f.paths.size() && i < kMaxPathsShown; ++i) {
-      lines.push_back("Introduced through: " + f.paths[i]);
-    }
-    if (f.paths.size() > kMaxPathsShown) {
-      lines.push_back("... and " + std::to_string(f.paths.size() - kMaxPathsShown) +
-                      " more dependency paths");
-    }
-    e.description = f.description;
-    if (!lines.empty()) {
-      while (!e.description.empty() && std::isspace(static_cast<unsigned char>(e.description.back()))) {
-        e.description.pop_back();
-      }
-      if (!e.description.empty()) e.description += "\n\n";
-      e.description += Join(lines, "\n");
-    }
+    e.description = Describe(f);
     StampTimes(e, ctx);
     return e;
+  }
+
+  // The tool's text, then one line per detail: where it was found first (merged reports add
+  // theirs at the end), the rest, and the first dependency paths. Built in one buffer sized
+  // up front; this text is the longest field of a Snyk exposure.
+  static std::string Describe(Finding& f) {
+    std::string_view text = f.description;
+    const size_t shown = std::min(f.paths.size(), kMaxPathsShown);
+    const bool more = f.paths.size() > kMaxPathsShown;
+    if (f.details.empty() && shown == 0 && !more) return std::move(f.description);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+
+    constexpr std::string_view kIntroduced = "Introduced through: ";
+    size_t size = text.size() + 2;
+    for (const auto& l : f.details) size += l.size() + 1;
+    for (size_t i = 0; i < shown; ++i) size += kIntroduced.size() + f.paths[i].size() + 1;
+    if (more) size += 64;
+
+    std::string d;
+    d.reserve(size);
+    d.append(text);
+    if (!d.empty()) d.append("\n\n");
+    bool first = true;
+    auto line = [&](std::string_view a, std::string_view b = {}) {
+      if (!first) d.push_back('\n');
+      first = false;
+      d.append(a).append(b);
+    };
+    std::stable_partition(f.details.begin(), f.details.end(),
+                          [](const std::string& l) { return StartsWith(l, "Found "); });
+    for (const auto& l : f.details) line(l);
+    for (size_t i = 0; i < shown; ++i) line(kIntroduced, f.paths[i]);
+    if (more) {
+      line("... and " + std::to_string(f.paths.size() - kMaxPathsShown) + " more dependency paths");
+    }
+    return d;
   }
 
   std::vector<Finding> findings_;
@@ -571,13 +611,13 @@ class Aggregator {
 std::string SnykVulnPage(std::string_view vuln_id) {
   // License issues ("snyk:lic:...") have no advisory page.
   if (vuln_id.empty() || StartsWith(vuln_id, "snyk:lic:")) return "";
-  return std::string(kVulnPage) + std::string(vuln_id);
+  return Concat({kVulnPage, vuln_id});
 }
 
 std::string ScaTitle(const std::string& tool_title, const std::string& id, const std::string& pkg,
                      const std::string& version) {
-  if (tool_title.empty()) return "Snyk: " + id + " in " + pkg + "@" + version;  // the seed's
-  return "Snyk: " + tool_title + " in " + pkg + "@" + version + " (" + id + ")";
+  if (tool_title.empty()) return Concat({"Snyk: ", id, " in ", pkg, "@", version});  // the seed's
+  return Concat({"Snyk: ", tool_title, " in ", pkg, "@", version, " (", id, ")"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -649,14 +689,16 @@ struct ProjectInfo {
   bool container = false;
 
   std::string Where(const std::string& package_at_version) const {
-    std::string s = "Found in: " + package_at_version;
+    std::string s;
+    s.reserve(80 + package_at_version.size() + name.size() + target.size() + image.size());
+    s.append("Found in: ").append(package_at_version);
     if (container && image.empty()) {
-      s += " in image " + (name.empty() ? std::string("(unnamed)") : name);
+      s.append(" in image ").append(name.empty() ? std::string_view("(unnamed)") : std::string_view(name));
       return s;
     }
-    if (!name.empty()) s += " in project " + name;
-    if (!target.empty()) s += " (" + target + ")";
-    if (!image.empty()) s += " of image " + image;
+    if (!name.empty()) s.append(" in project ").append(name);
+    if (!target.empty()) s.append(" (").append(target).append(")");
+    if (!image.empty()) s.append(" of image ").append(image);
     return s;
   }
 };
@@ -803,7 +845,7 @@ class Reader {
     const std::string version = v.Str("version").value_or("");
     const std::string severity = Upper(v.Str("severity").value_or("medium"));
     const std::string title = v.Str("title").value_or("");
-    const std::string description = v.Str("description").value_or("");
+    std::string description = v.Str("description").value_or("");
     const std::string type = v.Str("type").value_or("");
     std::vector<std::string> cves, cwes;
     if (auto ids = v.Sub("identifiers")) {
@@ -863,14 +905,15 @@ class Reader {
     f.sca = true;
     f.package = *package;
     f.title = ScaTitle(title, *id, *package, version);
-    f.description = description;
+    f.description = std::move(description);
     f.severity = severity;
-    f.asset_id = *package + "@" + version;
+    f.asset_id.reserve(package->size() + 1 + version.size());
+    f.asset_id.append(*package).append("@").append(version);
     f.asset_type = "Dependency";
     f.evidence_url = type == "license" ? "" : SnykVulnPage(*id);
-    f.cves = cves;
-    f.cwes = cwes;
-    f.refs = refs;
+    f.cves = std::move(cves);
+    f.cwes = std::move(cwes);
+    f.refs = std::move(refs);
     // Remediation: the upgrade of the direct dependency Snyk computed (upgradePath[i] is the
     // version that from[i] must move to), else the fixed versions, else a patch.
     std::string upgrade_text;
@@ -889,8 +932,8 @@ class Reader {
     if (f.remediation.empty()) f.remediation.push_back("No fixed version of " + *package + " is available yet");
 
     f.details.push_back(project.Where(f.asset_id));
-    if (cvss) f.details.push_back("CVSS score: " + FormatNumber(*cvss));
-    if (exploit && !exploit->empty()) f.details.push_back("Exploit maturity: " + *exploit);
+    if (cvss) f.details.push_back(Concat({"CVSS score: ", FormatNumber(*cvss)}));
+    if (exploit && !exploit->empty()) f.details.push_back(Concat({"Exploit maturity: ", *exploit}));
     if (epss) {
       f.details.push_back("EPSS probability: " + *epss +
                           (epss_percentile ? " (percentile " + *epss_percentile + ")" : ""));
@@ -1548,10 +1591,9 @@ class Reader {
 }  // namespace
 
 bool ParseSnykNative(std::string_view document, const ParseContext& ctx, ParsedBatch& out) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(document);
+  PooledJsonParser parser;
   element root;
-  if (parser.parse(padded).get(root) == simdjson::SUCCESS) {
+  if (parser.Parse(document, root) == simdjson::SUCCESS) {
     const Format format = Detect(root);
     if (format == Format::kSeed) return false;
     Reader reader(ctx, out, /*recovered=*/false);
@@ -1568,8 +1610,7 @@ bool ParseSnykNative(std::string_view document, const ParseContext& ctx, ParsedB
     out.errors.push_back({-1, "", fault});
     return true;
   }
-  simdjson::padded_string repaired(recovered.text);
-  if (parser.parse(repaired).get(root) != simdjson::SUCCESS) {
+  if (parser.Parse(recovered.text, root) != simdjson::SUCCESS) {
     out.errors.push_back({-1, "", fault});
     return true;
   }
