@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <stdexcept>
 
 namespace ctem {
@@ -20,9 +21,17 @@ const EVP_MD* Sha256() {
 
 // The digest of `data` as lower-case hex, its first `hex_chars` characters (<= 64).
 std::string Sha256HexPrefix(std::string_view data, size_t hex_chars) {
+  // One digest context per thread, reset for each key: EVP_Digest allocates and frees a
+  // context on every call.
+  struct CtxFree {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  };
+  thread_local const std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &len, Sha256(), nullptr) != 1) {
+  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1) {
     // OpenSSL's SHA-256 cannot fail on valid arguments; this is a broken library.
     throw std::runtime_error("OpenSSL EVP_Digest(SHA-256) failed");
   }
