@@ -181,7 +181,10 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 }
 
 std::string Plural(long long n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+  std::string out = std::to_string(n);
+  out.push_back(' ');
+  out.append(n == 1 ? one : many);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,12 +419,17 @@ std::string ResolveAsset(const std::string& named, const RunInfo& run, const Dig
 }
 
 std::string RunHeader(const RunInfo& run, std::string_view what) {
-  std::string out = std::string(what);
-  if (!run.version.empty()) out += " " + run.version;
-  if (!run.run_id.empty()) out += " run " + run.run_id;
-  std::string target = run.target_type;
-  if (UsableName(run.target_name)) target += (target.empty() ? "" : " ") + run.target_name;
-  if (!target.empty()) out += " against " + target;
+  std::string out;
+  out.reserve(what.size() + run.version.size() + run.run_id.size() + run.target_type.size() +
+              run.target_name.size() + 16);
+  out.append(what);
+  if (!run.version.empty()) out.append(" ").append(run.version);
+  if (!run.run_id.empty()) out.append(" run ").append(run.run_id);
+  const bool named = UsableName(run.target_name);
+  if (!run.target_type.empty() || named) {
+    out.append(" against ").append(run.target_type);
+    if (named) out.append(run.target_type.empty() ? "" : " ").append(run.target_name);
+  }
   return out;
 }
 
@@ -436,9 +444,15 @@ std::string ReferenceFor(const std::string& probe, const DigestProbe* digest) {
 }
 
 std::string Remediation(const std::string& probe) {
-  return "Review the outputs that failed garak probe " + probe +
-         ", harden the model's guardrails against this attack (system prompt, input and output "
-         "filtering), then re-run `python -m garak --probes " + probe + "` against the target to verify.";
+  constexpr std::string_view kReview = "Review the outputs that failed garak probe ";
+  constexpr std::string_view kHarden =
+      ", harden the model's guardrails against this attack (system prompt, input and output "
+      "filtering), then re-run `python -m garak --probes ";
+  constexpr std::string_view kVerify = "` against the target to verify.";
+  std::string out;
+  out.reserve(kReview.size() + kHarden.size() + kVerify.size() + 2 * probe.size());
+  out.append(kReview).append(probe).append(kHarden).append(probe).append(kVerify);
+  return out;
 }
 
 std::string DefconText(const DigestProbe& dp) {
@@ -643,21 +657,26 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
 
     const auto dp_it = digest.probes.find(g.probe);
     const DigestProbe* dp = dp_it == digest.probes.end() ? nullptr : &dp_it->second;
-    std::vector<std::string> per_detector;
-    for (const DetectorTotals& d : g.detectors) {
-      std::string s = "detector " + d.name + " failed " + std::to_string(d.fails) + " of " +
-                      Plural(d.evaluated, "evaluated output", "evaluated outputs");
-      if (d.evaluated > 0) {
-        s += " (" + PyPercent0(static_cast<double>(d.fails) / static_cast<double>(d.evaluated)) +
-             (d.lines == 1 && d.last != nullptr ? CiText(*d.last) : "") + ")";
-      }
-      per_detector.push_back(std::move(s));
-    }
     GarakFinding f;
     f.probe = g.probe;
     f.failure_rate = rate;
     f.asset = g.asset;
-    f.description = RunHeader(g.run, "garak") + ": probe " + g.probe + ": " + Join(per_detector, "; ");
+    // Appended in place: this text is built for every exposure.
+    std::string& text = f.description;
+    text = RunHeader(g.run, "garak");
+    text.reserve(text.size() + 256 + g.probe.size());
+    text.append(": probe ").append(g.probe).append(": ");
+    for (size_t i = 0; i < g.detectors.size(); ++i) {
+      const DetectorTotals& d = g.detectors[i];
+      if (i > 0) text.append("; ");
+      text.append("detector ").append(d.name).append(" failed ").append(std::to_string(d.fails)).append(" of ");
+      text.append(Plural(d.evaluated, "evaluated output", "evaluated outputs"));
+      if (d.evaluated > 0) {
+        text.append(" (").append(PyPercent0(static_cast<double>(d.fails) / static_cast<double>(d.evaluated)));
+        if (d.lines == 1 && d.last != nullptr) text.append(CiText(*d.last));
+        text.append(")");
+      }
+    }
     if (g.detectors.size() > 1) f.description += "; the failure rate is the worst detector's (" + PyPercent0(rate) + ")";
     f.description += ".";
     if (dp != nullptr && !dp->description.empty()) f.description += " Probe: " + dp->description;
@@ -668,7 +687,7 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     }
     f.remediation = Remediation(g.probe);
     if (auto ref = ReferenceFor(g.probe, dp); !ref.empty()) f.reference_urls.push_back(ref);
-    out.exposures.push_back(BuildGarakExposure(f, ctx));
+    out.exposures.push_back(BuildGarakExposure(std::move(f), ctx));
   }
 
   for (const HitGroup& g : hit_groups) {
@@ -702,7 +721,7 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     if (auto ref = ReferenceFor(g.probe, dp_it == digest.probes.end() ? nullptr : &dp_it->second); !ref.empty()) {
       f.reference_urls.push_back(ref);
     }
-    out.exposures.push_back(BuildGarakExposure(f, ctx));
+    out.exposures.push_back(BuildGarakExposure(std::move(f), ctx));
   }
   out.received += counted;
 }
