@@ -519,7 +519,7 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
   }
   e.exposure_key = GenerateExposureKey(tool, identity, e.asset_id);
 
-  Score(e, ClassifyWizZone(e.asset_id), severity, ctx);
+  Score(e, WizZoneRule(e.asset_id), severity, ctx);
   StampTimes(e, ctx);
   out.exposures.push_back(std::move(e));
 }

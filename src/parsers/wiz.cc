@@ -24,20 +24,25 @@ std::string Lower(std::string s) {
   return s;
 }
 
-bool ContainsAny(const std::string& haystack, std::initializer_list<std::string_view> needles) {
-  return std::any_of(needles.begin(), needles.end(),
-                     [&](std::string_view n) { return haystack.find(n) != std::string::npos; });
-}
-
 }  // namespace
 
-std::string ClassifyWizZone(std::string_view entity_name) {
-  const std::string name = Lower(std::string(entity_name));
-  if (ContainsAny(name, {"edge", "orbital-inference", "ot-"})) return "Zone1_EdgeInference";
-  if (ContainsAny(name, {"databricks", "training", "mlflow"})) return "Zone3_Enterprise";
-  if (ContainsAny(name, {"demo", "public"})) return "Zone4_External";
+std::string_view WizZoneRule(std::string_view entity_name) {
+  // Case-insensitive search in place: this runs for every Wiz and custom finding, and a
+  // lower-cased copy of the name was an allocation each time.
+  const auto contains_any = [&](std::initializer_list<std::string_view> needles) {
+    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) {
+      return std::search(entity_name.begin(), entity_name.end(), n.begin(), n.end(), [](char a, char b) {
+               return static_cast<char>(std::tolower(static_cast<unsigned char>(a))) == b;
+             }) != entity_name.end();
+    });
+  };
+  if (contains_any({"edge", "orbital-inference", "ot-"})) return "Zone1_EdgeInference";
+  if (contains_any({"databricks", "training", "mlflow"})) return "Zone3_Enterprise";
+  if (contains_any({"demo", "public"})) return "Zone4_External";
   return "Zone3_Enterprise";
 }
+
+std::string ClassifyWizZone(std::string_view entity_name) { return std::string(WizZoneRule(entity_name)); }
 
 Exploitability WizExploitability(std::string_view severity) {
   const std::string s = Lower(std::string(severity));
