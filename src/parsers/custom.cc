@@ -443,11 +443,14 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
   e.title = TitleLine(title_src);
   if (e.title.empty()) e.title = "SARIF result";
 
+  // The description is appended into one buffer sized for all its parts.
+  e.description.reserve(r.message.size() + r.rule_full_description.size() + r.uri.size() +
+                        r.logical_location.size() + 40);
   e.description = r.message;
   if (!r.rule_full_description.empty() && r.rule_full_description != r.message &&
       r.rule_full_description != e.title) {
     if (!e.description.empty()) e.description += "\n\n";
-    e.description += std::string(r.rule_full_description);
+    e.description += r.rule_full_description;
   }
 
   // Where: the repository when the run names one, else the artifact.
@@ -465,7 +468,8 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
   }
   if (!location.empty()) {
     if (!e.description.empty()) e.description += "\n\n";
-    e.description += "Location: " + location + (r.start_line > 0 ? ":" + std::to_string(r.start_line) : "");
+    e.description.append("Location: ").append(location);
+    if (r.start_line > 0) e.description.append(":").append(std::to_string(r.start_line));
   }
 
   // Fix guidance: the result's first fix, else the rule's help.
@@ -514,8 +518,8 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
                 JoinFingerprints(!r.fingerprints.empty() ? r.fingerprints : r.partial_fingerprints);
     identity = state.Occurrence(std::move(identity));
   } else {
-    identity += "|" + location;
-    if (r.start_line > 0) identity += ":" + std::to_string(r.start_line);
+    identity.append("|").append(location);
+    if (r.start_line > 0) identity.append(":").append(std::to_string(r.start_line));
   }
   e.exposure_key = GenerateExposureKey(tool, identity, e.asset_id);
 

@@ -27,14 +27,21 @@ std::string Lower(std::string s) {
 }  // namespace
 
 std::string_view WizZoneRule(std::string_view entity_name) {
-  // Case-insensitive search in place: this runs for every Wiz and custom finding, and a
-  // lower-cased copy of the name was an allocation each time.
+  // The name lower-cased into a stack buffer (a heap copy only for very long names): this runs
+  // for every Wiz and custom finding.
+  char small[256];
+  std::string large;
+  char* lower = small;
+  if (entity_name.size() > sizeof(small)) {
+    large.resize(entity_name.size());
+    lower = large.data();
+  }
+  std::transform(entity_name.begin(), entity_name.end(), lower,
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string_view name(lower, entity_name.size());
   const auto contains_any = [&](std::initializer_list<std::string_view> needles) {
-    return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) {
-      return std::search(entity_name.begin(), entity_name.end(), n.begin(), n.end(), [](char a, char b) {
-               return static_cast<char>(std::tolower(static_cast<unsigned char>(a))) == b;
-             }) != entity_name.end();
-    });
+    return std::any_of(needles.begin(), needles.end(),
+                       [&](std::string_view n) { return name.find(n) != std::string_view::npos; });
   };
   if (contains_any({"edge", "orbital-inference", "ot-"})) return "Zone1_EdgeInference";
   if (contains_any({"databricks", "training", "mlflow"})) return "Zone3_Enterprise";
