@@ -20,6 +20,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <deque>
 #include <limits>
 #include <map>
 #include <optional>
@@ -92,6 +93,11 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 void AppendUnique(std::vector<std::string>& to, const std::string& item) {
   if (item.empty()) return;
   if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(item);
+}
+
+void AppendUnique(std::vector<std::string>& to, std::string&& item) {
+  if (item.empty()) return;
+  if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(std::move(item));
 }
 
 void AppendUnique(std::vector<std::string>& to, const std::vector<std::string>& items) {
@@ -513,15 +519,19 @@ void PlaceBest(Exposure& e, Consequence rule, const std::vector<std::string>& mo
 
 class Aggregator {
  public:
+  // The index keys are views of the keys of findings_, a deque so that they never move; they
+  // are valid until Emit moves the findings out.
   void Add(Finding f) {
-    auto [it, inserted] = index_.try_emplace(f.key, findings_.size());
-    if (inserted) {
+    auto it = index_.find(f.key);
+    if (it == index_.end()) {
       findings_.push_back(std::move(f));
+      index_.emplace(findings_.back().key, findings_.size() - 1);
     } else {
       Merge(findings_[it->second], f);
     }
   }
-  bool Contains(const std::string& key) const { return index_.count(key) != 0; }
+  // Only before Emit.
+  bool Contains(std::string_view key) const { return index_.count(key) != 0; }
 
   void Emit(const ParseContext& ctx, ParsedBatch& out) {
     if (ctx.zone_resolver != nullptr) {
@@ -532,8 +542,8 @@ class Aggregator {
       }
       if (!assets.empty()) ctx.zone_resolver->Prefetch(assets);
     }
-    // The findings are not read again (Contains() asks the index): their strings move into the
-    // exposures instead of being copied.
+    // The findings are not read again: their strings move into the exposures instead of being
+    // copied.
     out.exposures.reserve(out.exposures.size() + findings_.size());
     for (auto& f : findings_) out.exposures.push_back(Build(std::move(f), ctx));
   }
@@ -557,7 +567,7 @@ class Aggregator {
     e.atlas_technique = ml ? "AML.T0010" : "";
     e.attack_technique = f.sca ? "T1195.002" : "";
     e.threat_model_ref = ml ? "TM-05" : "";
-    e.remediation_guidance = Join(f.remediation, "; ");
+    e.remediation_guidance = f.remediation.size() == 1 ? std::move(f.remediation[0]) : Join(f.remediation, "; ");
     e.evidence_url = std::move(f.evidence_url);
     e.cve_ids = std::move(f.cves);
     e.cwe_ids = std::move(f.cwes);
@@ -604,8 +614,8 @@ class Aggregator {
     return d;
   }
 
-  std::vector<Finding> findings_;
-  std::unordered_map<std::string, size_t> index_;
+  std::deque<Finding> findings_;
+  std::unordered_map<std::string_view, size_t> index_;
 };
 
 std::string SnykVulnPage(std::string_view vuln_id) {
@@ -728,11 +738,11 @@ class Reader {
   }
 
   void Finish() {
-    aggregator_.Emit(ctx_, out_);
     std::vector<std::string> gone;
     for (const auto& k : removed_) {
       if (!aggregator_.Contains(k)) AppendUnique(gone, k);
     }
+    aggregator_.Emit(ctx_, out_);
     for (auto& k : gone) out_.no_longer_seen.push_back(std::move(k));
   }
 
@@ -809,8 +819,9 @@ class Reader {
     if (image != nullptr) info.image = image->name;
 
     if (auto vulns = p.Arr("vulnerabilities")) {
+      const std::string vulns_path = p.Path("vulnerabilities");
       size_t i = 0;
-      for (element el : *vulns) TestVulnerability(el, Item(p.Path("vulnerabilities"), i++), info);
+      for (element el : *vulns) TestVulnerability(el, Item(vulns_path, i++), info);
     } else if (!p.Has("vulnerabilities") && !p.Has("error") && !p.Has("applications") &&
                !p.Bool("ok").value_or(false)) {
       // `ok: false` without findings, applications or an error message: something is lost.
@@ -834,12 +845,12 @@ class Reader {
     ReportDocument(pp);
   }
 
-  void TestVulnerability(element el, const std::string& path, const ProjectInfo& project) {
+  void TestVulnerability(element el, std::string path, const ProjectInfo& project) {
     const long index = NextRecord();
     auto obj = RecordObject(el, path, index);
     if (!obj) return;
     Problems pr;
-    Fields v(*obj, path, pr);
+    Fields v(*obj, std::move(path), pr);
     auto id = v.Str("id", true);
     auto package = v.Str("packageName", true);
     const std::string version = v.Str("version").value_or("");
@@ -854,17 +865,18 @@ class Reader {
     }
     std::vector<std::string> refs;
     if (auto list = v.Arr("references")) {
+      const std::string refs_path = v.Path("references");
       size_t i = 0;
       for (element r : *list) {
-        const std::string rp = Item(v.Path("references"), i++);
+        std::string rp = Item(refs_path, i++);
         std::string_view url;
         object ro;
         if (r.get_string().get(url) == simdjson::SUCCESS) {
           AppendUnique(refs, std::string(url));
         } else if (r.get_object().get(ro) == simdjson::SUCCESS) {
-          if (auto u = Fields(ro, rp, pr).Str("url")) AppendUnique(refs, *u);
+          if (auto u = Fields(ro, std::move(rp), pr).Str("url")) AppendUnique(refs, std::move(*u));
         } else {
-          pr.Add(rp, Expected("an object with a url", r));
+          pr.Add(std::move(rp), Expected("an object with a url", r));
         }
       }
     }
@@ -919,18 +931,25 @@ class Reader {
     std::string upgrade_text;
     for (size_t i = 1; i < upgrade.size(); ++i) {
       if (!upgrade[i]) continue;
-      upgrade_text = "Upgrade " + (i < from.size() ? from[i] : *package) + " to " + *upgrade[i];
+      const std::string& what = i < from.size() ? from[i] : *package;
+      upgrade_text.reserve(64 + what.size() + upgrade[i]->size() + package->size());
+      upgrade_text.append("Upgrade ").append(what).append(" to ").append(*upgrade[i]);
       break;
     }
     if (!upgrade_text.empty()) {
-      if (!fixed_in.empty()) upgrade_text += " (fixed in " + *package + " " + Join(fixed_in, ", ") + ")";
-      f.remediation.push_back(upgrade_text);
+      if (!fixed_in.empty()) {
+        upgrade_text.append(" (fixed in ").append(*package).append(" ");
+        for (size_t i = 0; i < fixed_in.size(); ++i) upgrade_text.append(i ? ", " : "").append(fixed_in[i]);
+        upgrade_text.append(")");
+      }
+      f.remediation.push_back(std::move(upgrade_text));
     } else if (!fixed_in.empty()) {
       f.remediation.push_back("Upgrade " + *package + " to a fixed version: " + Join(fixed_in, ", "));
     }
     if (patchable) f.remediation.push_back("Apply the Snyk patch for " + *id);
     if (f.remediation.empty()) f.remediation.push_back("No fixed version of " + *package + " is available yet");
 
+    f.details.reserve(4);
     f.details.push_back(project.Where(f.asset_id));
     if (cvss) f.details.push_back(Concat({"CVSS score: ", FormatNumber(*cvss)}));
     if (exploit && !exploit->empty()) f.details.push_back(Concat({"Exploit maturity: ", *exploit}));
