@@ -52,9 +52,17 @@ Exposure BuildGarakExposure(const GarakFinding& finding, const ParseContext& ctx
 }
 
 Exposure BuildGarakExposure(GarakFinding&& finding, const ParseContext& ctx) {
-  std::string lower = finding.probe;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
+  // The probe lower-cased into a stack buffer (a heap copy only for very long names).
+  char small[128];
+  std::string large;
+  char* lowered = small;
+  if (finding.probe.size() > sizeof(small)) {
+    large.resize(finding.probe.size());
+    lowered = large.data();
+  }
+  std::transform(finding.probe.begin(), finding.probe.end(), lowered,
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string_view lower(lowered, finding.probe.size());
   Consequence consequence = Consequence::kDowntime;
   std::string atlas = "AML.T0051";
   std::string tm = "TM-10";

@@ -614,9 +614,9 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     if (digest.present && (rrun.run_id.empty() || digest.run.run_id.empty() || rrun.run_id == digest.run.run_id)) {
       rrun.Fill(digest.run);
     }
-    const std::string asset = ResolveAsset("", rrun, digest);
+    std::string asset = ResolveAsset("", rrun, digest);
     auto [it, inserted] = eval_index.try_emplace({asset, rec.probe}, eval_groups.size());
-    if (inserted) eval_groups.push_back(EvalGroup{asset, rec.probe, rrun, {}});
+    if (inserted) eval_groups.push_back(EvalGroup{std::move(asset), rec.probe, std::move(rrun), {}});
     EvalGroup& g = eval_groups[it->second];
     auto d = std::find_if(g.detectors.begin(), g.detectors.end(),
                           [&](const DetectorTotals& t) { return t.name == rec.detector; });
@@ -644,7 +644,8 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     AddUnique(g.generators, rec.generator);
   }
 
-  for (const EvalGroup& g : eval_groups) {
+  out.exposures.reserve(out.exposures.size() + eval_groups.size() + hit_groups.size());
+  for (EvalGroup& g : eval_groups) {
     ++out.received;
     double rate = 0;
     for (const DetectorTotals& d : g.detectors) {
@@ -658,9 +659,7 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     const auto dp_it = digest.probes.find(g.probe);
     const DigestProbe* dp = dp_it == digest.probes.end() ? nullptr : &dp_it->second;
     GarakFinding f;
-    f.probe = g.probe;
     f.failure_rate = rate;
-    f.asset = g.asset;
     // Appended in place: this text is built for every exposure.
     std::string& text = f.description;
     text = RunHeader(g.run, "garak");
@@ -686,7 +685,10 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
       f.description += " The hit log lists " + Plural(hit_groups[hit->second].hits, "hit", "hits") + ".";
     }
     f.remediation = Remediation(g.probe);
-    if (auto ref = ReferenceFor(g.probe, dp); !ref.empty()) f.reference_urls.push_back(ref);
+    if (auto ref = ReferenceFor(g.probe, dp); !ref.empty()) f.reference_urls.push_back(std::move(ref));
+    // The group is not read again: its probe and asset move into the finding.
+    f.probe = std::move(g.probe);
+    f.asset = std::move(g.asset);
     out.exposures.push_back(BuildGarakExposure(std::move(f), ctx));
   }
 
