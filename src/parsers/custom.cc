@@ -394,10 +394,15 @@ void Score(Exposure& e, std::string_view zone, std::string_view severity, const 
 // Per-document state: identities seen so far, to number repeated fingerprints.
 struct DocumentState {
   std::unordered_map<std::string, int> seen;
-  std::string Occurrence(std::string identity) {
-    const int n = ++seen[identity];
-    if (n > 1) identity += "#" + std::to_string(n);
-    return identity;
+  std::string numbered;  // the last repeated identity with its "#n"
+  // The identity numbered in document order; a view (of the map's key, or of `numbered`)
+  // valid until the next call, so that the common first occurrence is not copied again.
+  std::string_view Occurrence(std::string identity) {
+    auto [it, inserted] = seen.try_emplace(std::move(identity), 0);
+    const int n = ++it->second;
+    if (n == 1) return it->first;
+    numbered = it->first + "#" + std::to_string(n);
+    return numbered;
   }
 };
 
@@ -421,13 +426,13 @@ std::string JoinFingerprints(const std::vector<std::pair<std::string_view, std::
   std::string out;
   for (const auto& [name, value] : fps) {
     if (!out.empty()) out += ',';
-    out += std::string(name) + "=" + std::string(value);
+    out.append(name).append("=").append(value);
   }
   return out;
 }
 
 void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentState& state, ParsedBatch& out) {
-  Exposure e;
+  Exposure& e = out.exposures.emplace_back();  // built in place: every result becomes an exposure
   const std::string tool = r.tool_name.empty() ? std::string(kDefaultTool) : std::string(r.tool_name);
   e.source_tool = tool;
 
@@ -511,21 +516,34 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
   // the line out (they survive code moving); two results of one document sharing a
   // fingerprint are numbered (#2, #3...) in document order, as GitHub does.
   std::string identity = r.rule_id.empty() ? e.title : std::string(r.rule_id);
+  std::string_view numbered_identity;
   if (!r.correlation_guid.empty()) {
-    identity += "|guid=" + std::string(r.correlation_guid);
+    identity.append("|guid=").append(r.correlation_guid);
   } else if (!r.fingerprints.empty() || !r.partial_fingerprints.empty()) {
-    identity += "|" + location + "|fp=" +
-                JoinFingerprints(!r.fingerprints.empty() ? r.fingerprints : r.partial_fingerprints);
-    identity = state.Occurrence(std::move(identity));
+    identity.append("|").append(location).append("|fp=");
+    identity.append(JoinFingerprints(!r.fingerprints.empty() ? r.fingerprints : r.partial_fingerprints));
+    numbered_identity = state.Occurrence(std::move(identity));
   } else {
     identity.append("|").append(location);
     if (r.start_line > 0) identity.append(":").append(std::to_string(r.start_line));
   }
-  e.exposure_key = GenerateExposureKey(tool, identity, e.asset_id);
+  e.exposure_key = GenerateExposureKey(tool, numbered_identity.empty() ? identity : numbered_identity, e.asset_id);
 
   Score(e, WizZoneRule(e.asset_id), severity, ctx);
   StampTimes(e, ctx);
-  out.exposures.push_back(std::move(e));
+}
+
+// The number of results in every run (an upper bound of the exposures), to size the batch once
+// instead of growing it result by result.
+size_t SarifResultCount(object log) {
+  size_t n = 0;
+  array runs;
+  if (log["runs"].get_array().get(runs) != kOk) return 0;
+  for (element run : runs) {
+    array results;
+    if (run["results"].get_array().get(results) == kOk) n += results.size();
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -770,6 +788,7 @@ class CustomParser final : public SourceParser {
     element runs;
     if (LooksLikeSarif(obj) || obj["runs"].get(runs) == kOk) {
       DocumentState state;
+      out.exposures.reserve(out.exposures.size() + SarifResultCount(obj));
       ReadSarif(obj, [&](const SarifResult& r) { SarifToExposure(r, ctx, state, out); }, out);
       return;
     }
