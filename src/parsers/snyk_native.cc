@@ -545,15 +545,15 @@ class Aggregator {
     // The findings are not read again: their strings move into the exposures instead of being
     // copied.
     out.exposures.reserve(out.exposures.size() + findings_.size());
-    for (auto& f : findings_) out.exposures.push_back(Build(std::move(f), ctx));
+    for (auto& f : findings_) Build(std::move(f), ctx, out.exposures.emplace_back());
   }
 
  private:
-  static Exposure Build(Finding&& f, const ParseContext& ctx) {
+  // Fills `e` (a fresh exposure, built in place in the batch).
+  static void Build(Finding&& f, const ParseContext& ctx, Exposure& e) {
     const bool ml = f.sca && IsMlPackage(f.package);
     const Consequence rule = ml ? Consequence::kSafetyLife : Consequence::kDataLoss;
     const Exploitability x = SnykExploitability(f.severity);
-    Exposure e;
     e.exposure_key = std::move(f.key);
     e.source_tool = std::string(kTool);
     e.title = std::move(f.title);
@@ -575,7 +575,6 @@ class Aggregator {
     e.tool_status = ToolStatus(f);
     e.description = Describe(f);
     StampTimes(e, ctx);
-    return e;
   }
 
   // The tool's text, then one line per detail: where it was found first (merged reports add
