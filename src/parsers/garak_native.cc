@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -549,7 +550,7 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
   PooledJsonParser parser;
   RunInfo run;  // the run the following lines belong to
   Digest digest;
-  std::vector<EvalRec> evals;
+  std::deque<EvalRec> evals;  // grows without moving its records (a report has one per probe)
   std::vector<HitRec> hits;
   size_t counted = 0;  // seed-shaped lines and rejected lines
 
