@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 
@@ -19,8 +20,9 @@ const EVP_MD* Sha256() {
   return md != nullptr ? md : EVP_sha256();  // a provider-less build still hashes
 }
 
-// The digest of `data` as lower-case hex, its first `hex_chars` characters (<= 64).
-std::string Sha256HexPrefix(std::string_view data, size_t hex_chars) {
+// The digest of the concatenated `parts` (hashed one after the other, not joined first) as
+// lower-case hex, its first `hex_chars` characters (<= 64).
+std::string Sha256HexPrefix(std::initializer_list<std::string_view> parts, size_t hex_chars) {
   // One digest context per thread, reset for each key: EVP_Digest allocates and frees a
   // context on every call.
   struct CtxFree {
@@ -29,9 +31,9 @@ std::string Sha256HexPrefix(std::string_view data, size_t hex_chars) {
   thread_local const std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1) {
+  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) == 1;
+  for (std::string_view part : parts) ok = ok && EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1;
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1) {
     // OpenSSL's SHA-256 cannot fail on valid arguments; this is a broken library.
     throw std::runtime_error("OpenSSL EVP_Digest(SHA-256) failed");
   }
@@ -48,14 +50,11 @@ std::string Sha256HexPrefix(std::string_view data, size_t hex_chars) {
 }  // namespace
 
 std::string Sha256Hex(std::string_view data) {
-  return Sha256HexPrefix(data, 64);
+  return Sha256HexPrefix({data}, 64);
 }
 
 std::string GenerateExposureKey(std::string_view source, std::string_view identity, std::string_view asset) {
-  std::string raw;
-  raw.reserve(source.size() + identity.size() + asset.size() + 2);
-  raw.append(source).append(":").append(identity).append(":").append(asset);
-  return Sha256HexPrefix(raw, 16);
+  return Sha256HexPrefix({source, ":", identity, ":", asset}, 16);
 }
 
 }  // namespace ctem
