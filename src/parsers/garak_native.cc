@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "parsers/json_records.h"
@@ -482,6 +483,13 @@ std::string DefconText(const DigestProbe& dp) {
   return out + Join(parts, ";") + ".";
 }
 
+struct PairHash {
+  size_t operator()(const std::pair<std::string, std::string>& p) const {
+    const size_t a = std::hash<std::string>{}(p.first);
+    return a ^ (std::hash<std::string>{}(p.second) + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  }
+};
+
 struct DetectorTotals {
   std::string name;
   long long fails = 0;
@@ -609,7 +617,9 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
 
   // Report evals: per (asset, probe), counts summed per detector.
   std::vector<EvalGroup> eval_groups;
-  std::map<std::pair<std::string, std::string>, size_t> eval_index;
+  // (asset, probe) -> group; hashed, as a report has one group per probe (groups keep their
+  // order in eval_groups, the index only finds them).
+  std::unordered_map<std::pair<std::string, std::string>, size_t, PairHash> eval_index;
   for (const EvalRec& rec : evals) {
     RunInfo rrun = rec.run;
     if (digest.present && (rrun.run_id.empty() || digest.run.run_id.empty() || rrun.run_id == digest.run.run_id)) {
@@ -652,7 +662,7 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     for (const DetectorTotals& d : g.detectors) {
       if (d.evaluated > 0) rate = std::max(rate, static_cast<double>(d.fails) / static_cast<double>(d.evaluated));
     }
-    auto hit = hit_index.find({g.asset, g.probe});
+    auto hit = hit_index.empty() ? hit_index.end() : hit_index.find({g.asset, g.probe});
     if (hit != hit_index.end()) hit_groups[hit->second].covered_by_eval = true;
     // A probe that passed everything (or whose detectors evaluated nothing) is no exposure.
     if (!(rate > 0)) continue;
