@@ -273,7 +273,7 @@ class Fields {
       : obj_(obj), path_(std::move(path)), problems_(&problems) {}
 
   std::string Path(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+    return path_.empty() ? std::string(key) : Concat({path_, ".", key});
   }
   const std::string& path() const { return path_; }
   Problems& problems() const { return *problems_; }
@@ -289,6 +289,19 @@ class Fields {
     element el;
     if (obj_[key].get(el) != simdjson::SUCCESS || el.is_null()) return std::nullopt;
     return el;
+  }
+
+  // Str(key) as a view into the document, for text that is only read or copied into a larger
+  // string (saves a copy per field per record).
+  std::optional<std::string_view> View(std::string_view key) const {
+    auto el = Raw(key);
+    if (!el) return std::nullopt;
+    std::string_view sv;
+    if (el->get_string().get(sv) != simdjson::SUCCESS) {
+      problems_->Add(Path(key), Expected("a string", *el));
+      return std::nullopt;
+    }
+    return sv;
   }
 
   std::optional<std::string> Str(std::string_view key, bool required = false) const {
@@ -623,8 +636,8 @@ std::string SnykVulnPage(std::string_view vuln_id) {
   return Concat({kVulnPage, vuln_id});
 }
 
-std::string ScaTitle(const std::string& tool_title, const std::string& id, const std::string& pkg,
-                     const std::string& version) {
+std::string ScaTitle(std::string_view tool_title, std::string_view id, std::string_view pkg,
+                     std::string_view version) {
   if (tool_title.empty()) return Concat({"Snyk: ", id, " in ", pkg, "@", version});  // the seed's
   return Concat({"Snyk: ", tool_title, " in ", pkg, "@", version, " (", id, ")"});
 }
@@ -852,11 +865,11 @@ class Reader {
     Fields v(*obj, std::move(path), pr);
     auto id = v.Str("id", true);
     auto package = v.Str("packageName", true);
-    const std::string version = v.Str("version").value_or("");
-    const std::string severity = Upper(v.Str("severity").value_or("medium"));
-    const std::string title = v.Str("title").value_or("");
+    const std::string_view version = v.View("version").value_or("");
+    const std::string severity = Upper(v.View("severity").value_or("medium"));
+    const std::string_view title = v.View("title").value_or("");
     std::string description = v.Str("description").value_or("");
-    const std::string type = v.Str("type").value_or("");
+    const std::string_view type = v.View("type").value_or("");
     std::vector<std::string> cves, cwes;
     if (auto ids = v.Sub("identifiers")) {
       cves = ids->StrList("CVE");
@@ -900,7 +913,7 @@ class Reader {
     (void)v.Bool("isUpgradable");
     const bool patchable = v.Bool("isPatchable").value_or(false);
     const auto cvss = v.Num("cvssScore", 0, 10);
-    const auto exploit = v.Str("exploit");
+    const auto exploit = v.View("exploit");
     std::optional<std::string> epss, epss_percentile;
     if (auto e = v.Sub("epssDetails")) {
       epss = e->NumText("probability");
