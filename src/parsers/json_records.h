@@ -23,8 +23,8 @@ namespace ctem::parsers {
 // buffers the size of the document, plus a padded_string copy, on every call; for documents
 // of 1,000 findings that was a tenth of the parse time. Leases nest (a record callback may
 // parse a JSON string embedded in a field): each live lease has its own parser. A lease whose
-// buffers grew past a few MiB frees them when it ends, so one huge upload does not pin memory
-// in every thread.
+// input was larger than 1 MiB frees its buffers when it ends, so one huge upload does not pin
+// memory in every thread.
 //
 // Thread-safety: a lease belongs to the thread that made it; the DOM it returns lives until
 // the lease's next Parse or its end.
