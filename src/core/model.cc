@@ -160,8 +160,20 @@ double ExploitabilityScore(Exploitability e) {
 }
 
 double WizCtemScore(Exploitability e, Consequence c) {
-  static constexpr double kWeight[4] = {1.0, 0.8, 0.5, 0.3};
-  return PyRound(ExploitabilityScore(e) * kWeight[static_cast<int>(c)] * 10, 1);
+  // Twelve possible scores, each rounded once (thread-safe static initialisation) rather than
+  // formatted and parsed back for every finding.
+  static const auto kScores = [] {
+    static constexpr double kWeight[4] = {1.0, 0.8, 0.5, 0.3};
+    std::array<std::array<double, 4>, 3> scores{};
+    for (Exploitability x : {Exploitability::kLow, Exploitability::kMedium, Exploitability::kHigh}) {
+      for (Consequence k : kAllConsequences) {
+        scores[static_cast<size_t>(x)][static_cast<size_t>(k)] =
+            PyRound(ExploitabilityScore(x) * kWeight[static_cast<int>(k)] * 10, 1);
+      }
+    }
+    return scores;
+  }();
+  return kScores[static_cast<size_t>(e)][static_cast<size_t>(c)];
 }
 
 double WeightedCtemScore(double factor, Consequence c) {
@@ -192,10 +204,13 @@ size_t FormatFixed(char (&buf)[kFixedBuf], double x, int ndigits) {
 
 double PyRound(double x, int ndigits) {
   // printf's rounding (the exact binary value, half-to-even) is what CPython's
-  // float.__round__ does; strtod gives back the nearest double, as Python does.
+  // float.__round__ does; reading the digits back gives the nearest double, as Python does
+  // (from_chars is correctly rounded like strtod, without its locale).
   char buf[kFixedBuf];
-  FormatFixed(buf, x, ndigits);
-  return std::strtod(buf, nullptr);
+  const size_t n = FormatFixed(buf, x, ndigits);
+  double y = 0;
+  if (std::from_chars(buf, buf + n, y).ec == std::errc()) return y;
+  return std::strtod(buf, nullptr);  // inf, nan, out of range: strtod's answer as before
 }
 
 std::string PyPercent0(double x) {
