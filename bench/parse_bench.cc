@@ -117,14 +117,15 @@ void Dump(std::FILE* f, const ctem::parsers::ParsedBatch& b) {
                  v.validation_id.c_str(), v.exposure_id.c_str(), v.campaign_id.c_str(),
                  ctem::FormatTimestamp(v.ts).c_str(), v.validation_type.c_str(), v.exploitable ? 1 : 0,
                  v.exploit_complexity.c_str());
-    std::fprintf(f, "  path=%s physical=%d evaded=%d tester=%s evidence=%s tenant=%s\n", v.attack_path.c_str(),
-                 v.physical_consequence_demonstrated ? 1 : 0, v.detection_evaded ? 1 : 0, v.tester.c_str(),
-                 v.evidence_url.c_str(), v.tenant_id.c_str());
+    std::fprintf(f, "  path=%s physical=%d evaded=%d tester=%s evidence=%s tenant=%s\n",
+                 v.attack_path.c_str(), v.physical_consequence_demonstrated ? 1 : 0,
+                 v.detection_evaded ? 1 : 0, v.tester.c_str(), v.evidence_url.c_str(), v.tenant_id.c_str());
     DumpList(f, "rules", v.detection_rules_tested);
     DumpList(f, "gaps", v.detection_gaps);
   }
   for (const ctem::Remediation& r : b.remediations) {
-    std::fprintf(f, "remediation %s exposure=%s ts=%s status=%s assigned=%s/%s sla=%s fixed=%s verified=%s/%s\n",
+    std::fprintf(f,
+                 "remediation %s exposure=%s ts=%s status=%s assigned=%s/%s sla=%s fixed=%s verified=%s/%s\n",
                  r.remediation_id.c_str(), r.exposure_id.c_str(), ctem::FormatTimestamp(r.ts).c_str(),
                  std::string(ctem::RemediationStatusName(r.status)).c_str(), r.assigned_to.c_str(),
                  ctem::FormatTimestamp(r.assigned_date).c_str(), Time(r.sla_deadline).c_str(),
@@ -152,7 +153,8 @@ int main(int argc, char** argv) {
   app.add_option("--sources", sources_flag, "Comma-separated sources (default: every directory)");
   app.add_option("--min-seconds", min_seconds, "Time each measurement at least this long");
   app.add_flag("--no-baseline", no_baseline, "Skip the tokenizer baseline (for `perf record` of the parsers alone)");
-  app.add_option("--dump", dump_path, "Write every parsed record and error to this file (to compare outputs)");
+  app.add_option("--dump", dump_path,
+                 "Write every parsed record and error to this file (to compare outputs)");
   CLI11_PARSE(app, argc, argv);
   std::FILE* dump = nullptr;
   if (!dump_path.empty() && (dump = std::fopen(dump_path.c_str(), "w")) == nullptr) {

@@ -527,7 +527,8 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
     identity.append("|").append(location);
     if (r.start_line > 0) identity.append(":").append(std::to_string(r.start_line));
   }
-  e.exposure_key = GenerateExposureKey(tool, numbered_identity.empty() ? identity : numbered_identity, e.asset_id);
+  e.exposure_key =
+      GenerateExposureKey(tool, numbered_identity.empty() ? identity : numbered_identity, e.asset_id);
 
   Score(e, WizZoneRule(e.asset_id), severity, ctx);
   StampTimes(e, ctx);

@@ -679,7 +679,8 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     for (size_t i = 0; i < g.detectors.size(); ++i) {
       const DetectorTotals& d = g.detectors[i];
       if (i > 0) text.append("; ");
-      text.append("detector ").append(d.name).append(" failed ").append(std::to_string(d.fails)).append(" of ");
+      text.append("detector ").append(d.name).append(" failed ");
+      text.append(std::to_string(d.fails)).append(" of ");
       text.append(Plural(d.evaluated, "evaluated output", "evaluated outputs"));
       if (d.evaluated > 0) {
         text.append(" (").append(PyPercent0(static_cast<double>(d.fails) / static_cast<double>(d.evaluated)));

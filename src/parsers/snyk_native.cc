@@ -580,7 +580,8 @@ class Aggregator {
     e.atlas_technique = ml ? "AML.T0010" : "";
     e.attack_technique = f.sca ? "T1195.002" : "";
     e.threat_model_ref = ml ? "TM-05" : "";
-    e.remediation_guidance = f.remediation.size() == 1 ? std::move(f.remediation[0]) : Join(f.remediation, "; ");
+    e.remediation_guidance =
+        f.remediation.size() == 1 ? std::move(f.remediation[0]) : Join(f.remediation, "; ");
     e.evidence_url = std::move(f.evidence_url);
     e.cve_ids = std::move(f.cves);
     e.cwe_ids = std::move(f.cwes);
