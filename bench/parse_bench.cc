@@ -10,6 +10,10 @@
 // Prints one tab-separated row per source for bench/run:
 //   parse <source>  <records/s>  <MB/s>  <baseline records/s>  <ratio>  <exposures> <errors>
 // Prints figures only; it asserts nothing about time.
+//
+// --dump FILE writes every record the parsers produced (every field, one per line) and every
+// error, so that an optimisation of a parser can be checked to change no output on the whole
+// benchmark corpus: dump before and after, then `cmp` the files.
 #include <CLI/CLI.hpp>
 #include <pugixml.hpp>
 #include <simdjson.h>
@@ -19,6 +23,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -65,6 +70,76 @@ double SecondsPerPass(double min_seconds, F&& pass) {
 
 bool JsonLines(std::string_view source) { return source == "wiz" || source == "garak"; }
 
+void DumpList(std::FILE* f, const char* name, const std::vector<std::string>& items) {
+  std::fprintf(f, "  %s:", name);
+  for (const auto& i : items) std::fprintf(f, " [%s]", i.c_str());
+  std::fputc('\n', f);
+}
+
+std::string Time(const std::optional<ctem::Timestamp>& t) { return t ? ctem::FormatTimestamp(*t) : "-"; }
+
+void Dump(std::FILE* f, const ctem::parsers::ParsedBatch& b) {
+  std::fprintf(f, "batch received=%zu\n", b.received);
+  for (const ctem::Exposure& e : b.exposures) {
+    std::fprintf(f, "exposure %s\n", e.exposure_key.c_str());
+    for (const auto& [name, value] :
+         {std::pair<const char*, const std::string*>{"source_tool", &e.source_tool},
+          {"title", &e.title},
+          {"description", &e.description},
+          {"original_severity", &e.original_severity},
+          {"asset_id", &e.asset_id},
+          {"asset_type", &e.asset_type},
+          {"asset_zone", &e.asset_zone},
+          {"atlas_technique", &e.atlas_technique},
+          {"attack_technique", &e.attack_technique},
+          {"threat_model_ref", &e.threat_model_ref},
+          {"assigned_to", &e.assigned_to},
+          {"remediation_guidance", &e.remediation_guidance},
+          {"evidence_url", &e.evidence_url},
+          {"tenant_id", &e.tenant_id},
+          {"atlas_official_id", &e.atlas_official_id},
+          {"atlas_official_name", &e.atlas_official_name}}) {
+      std::fprintf(f, "  %s=%s\n", name, value->c_str());
+    }
+    std::fprintf(f, "  ts=%s severity=%s exploitability=%.17g consequence=%s ctem_score=%.17g status=%s\n",
+                 ctem::FormatTimestamp(e.ts).c_str(), std::string(ctem::SeverityName(e.severity)).c_str(),
+                 e.exploitability_score, std::string(ctem::ConsequenceName(e.physical_consequence)).c_str(),
+                 e.ctem_score, std::string(ctem::ExposureStatusName(e.status)).c_str());
+    std::fprintf(f, "  sla_deadline=%s zone_source=%s tool_status=%s\n", Time(e.sla_deadline).c_str(),
+                 std::string(ctem::ZoneSourceName(e.zone_source)).c_str(),
+                 e.tool_status ? std::string(ctem::ExposureStatusName(*e.tool_status)).c_str() : "-");
+    DumpList(f, "cve_ids", e.cve_ids);
+    DumpList(f, "cwe_ids", e.cwe_ids);
+    DumpList(f, "reference_urls", e.reference_urls);
+  }
+  for (const ctem::Validation& v : b.validations) {
+    std::fprintf(f, "validation %s exposure=%s campaign=%s ts=%s type=%s exploitable=%d complexity=%s\n",
+                 v.validation_id.c_str(), v.exposure_id.c_str(), v.campaign_id.c_str(),
+                 ctem::FormatTimestamp(v.ts).c_str(), v.validation_type.c_str(), v.exploitable ? 1 : 0,
+                 v.exploit_complexity.c_str());
+    std::fprintf(f, "  path=%s physical=%d evaded=%d tester=%s evidence=%s tenant=%s\n",
+                 v.attack_path.c_str(), v.physical_consequence_demonstrated ? 1 : 0,
+                 v.detection_evaded ? 1 : 0, v.tester.c_str(), v.evidence_url.c_str(), v.tenant_id.c_str());
+    DumpList(f, "rules", v.detection_rules_tested);
+    DumpList(f, "gaps", v.detection_gaps);
+  }
+  for (const ctem::Remediation& r : b.remediations) {
+    std::fprintf(f,
+                 "remediation %s exposure=%s ts=%s status=%s assigned=%s/%s sla=%s fixed=%s verified=%s/%s\n",
+                 r.remediation_id.c_str(), r.exposure_id.c_str(), ctem::FormatTimestamp(r.ts).c_str(),
+                 std::string(ctem::RemediationStatusName(r.status)).c_str(), r.assigned_to.c_str(),
+                 ctem::FormatTimestamp(r.assigned_date).c_str(), Time(r.sla_deadline).c_str(),
+                 Time(r.fix_deployed_date).c_str(), Time(r.verified_date).c_str(), r.verified_by.c_str());
+    std::fprintf(f, "  breached=%d escalation=%s fix=%s pr=%s tenant=%s\n", r.sla_breached ? 1 : 0,
+                 r.escalation_level.c_str(), r.fix_description.c_str(), r.pull_request_url.c_str(),
+                 r.tenant_id.c_str());
+  }
+  for (const auto& err : b.errors) {
+    std::fprintf(f, "error %ld [%s] %s\n", err.record_index, err.field.c_str(), err.reason.c_str());
+  }
+  for (const auto& k : b.no_longer_seen) std::fprintf(f, "no_longer_seen %s\n", k.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,11 +148,19 @@ int main(int argc, char** argv) {
   std::string sources_flag;
   double min_seconds = 1.0;
   bool no_baseline = false;
+  std::string dump_path;
   app.add_option("--data", data, "Directory bench/gen wrote")->required();
   app.add_option("--sources", sources_flag, "Comma-separated sources (default: every directory)");
   app.add_option("--min-seconds", min_seconds, "Time each measurement at least this long");
   app.add_flag("--no-baseline", no_baseline, "Skip the tokenizer baseline (for `perf record` of the parsers alone)");
+  app.add_option("--dump", dump_path,
+                 "Write every parsed record and error to this file (to compare outputs)");
   CLI11_PARSE(app, argc, argv);
+  std::FILE* dump = nullptr;
+  if (!dump_path.empty() && (dump = std::fopen(dump_path.c_str(), "w")) == nullptr) {
+    std::fprintf(stderr, "parse_bench: cannot write %s\n", dump_path.c_str());
+    return 1;
+  }
 
   std::vector<std::string> sources;
   if (sources_flag.empty()) {
@@ -102,6 +185,7 @@ int main(int argc, char** argv) {
       records += out.received;
       exposures += out.exposures.size() + out.validations.size() + out.remediations.size();
       errors += out.errors.size();
+      if (dump != nullptr) Dump(dump, out);
     }
     const double full = SecondsPerPass(min_seconds, [&] {
       for (const std::string& d : corpus.docs) {
@@ -136,5 +220,6 @@ int main(int argc, char** argv) {
                 source == "burp" ? "pugixml load" : "simdjson DOM");
     if (sink == static_cast<size_t>(-1)) std::puts("");  // keeps the baseline from being optimised away
   }
+  if (dump != nullptr) std::fclose(dump);
   return 0;
 }

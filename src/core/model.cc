@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -25,7 +26,9 @@ std::string Trim(std::string_view s) {
 
 }  // namespace
 
-int SeverityRank(Severity s) { return static_cast<int>(s); }
+int SeverityRank(Severity s) {
+  return static_cast<int>(s);
+}
 
 std::string_view SeverityName(Severity s) {
   switch (s) {
@@ -84,7 +87,9 @@ Result<Consequence> ParseConsequence(std::string_view text) {
                                      "' (expected safety_life, equipment, downtime or data_loss)"));
 }
 
-bool MoreSevere(Consequence a, Consequence b) { return static_cast<int>(a) < static_cast<int>(b); }
+bool MoreSevere(Consequence a, Consequence b) {
+  return static_cast<int>(a) < static_cast<int>(b);
+}
 
 bool IsKnownZone(std::string_view zone) {
   return std::find(kKnownZones.begin(), kKnownZones.end(), zone) != kKnownZones.end();
@@ -155,8 +160,20 @@ double ExploitabilityScore(Exploitability e) {
 }
 
 double WizCtemScore(Exploitability e, Consequence c) {
-  static constexpr double kWeight[4] = {1.0, 0.8, 0.5, 0.3};
-  return PyRound(ExploitabilityScore(e) * kWeight[static_cast<int>(c)] * 10, 1);
+  // Twelve possible scores, each rounded once (thread-safe static initialisation) rather than
+  // formatted and parsed back for every finding.
+  static const auto kScores = [] {
+    static constexpr double kWeight[4] = {1.0, 0.8, 0.5, 0.3};
+    std::array<std::array<double, 4>, 3> scores{};
+    for (Exploitability x : {Exploitability::kLow, Exploitability::kMedium, Exploitability::kHigh}) {
+      for (Consequence k : kAllConsequences) {
+        scores[static_cast<size_t>(x)][static_cast<size_t>(k)] =
+            PyRound(ExploitabilityScore(x) * kWeight[static_cast<int>(k)] * 10, 1);
+      }
+    }
+    return scores;
+  }();
+  return kScores[static_cast<size_t>(e)][static_cast<size_t>(c)];
 }
 
 double WeightedCtemScore(double factor, Consequence c) {
@@ -164,24 +181,52 @@ double WeightedCtemScore(double factor, Consequence c) {
   return PyRound(factor * kMultiplier[static_cast<int>(c)], 1);
 }
 
+// std::to_chars with a precision formats exactly as printf("%.*f") does in the C locale
+// (the exact binary value, rounded half-to-even), without printf's format parsing and
+// locale; scores and rates are formatted and rounded for every finding. Values too large
+// for the 64-byte buffer keep the printf path, byte for byte what it always produced.
+namespace {
+
+constexpr size_t kFixedBuf = 64;
+
+// printf("%.*f", ndigits, x) into buf (NUL-terminated); returns the length.
+size_t FormatFixed(char (&buf)[kFixedBuf], double x, int ndigits) {
+  const auto r = std::to_chars(buf, buf + kFixedBuf - 1, x, std::chars_format::fixed, ndigits);
+  if (r.ec == std::errc()) {
+    *r.ptr = '\0';
+    return static_cast<size_t>(r.ptr - buf);
+  }
+  const int n = std::snprintf(buf, kFixedBuf, "%.*f", ndigits, x);
+  return n < 0 ? 0 : std::min(static_cast<size_t>(n), kFixedBuf - 1);
+}
+
+}  // namespace
+
 double PyRound(double x, int ndigits) {
-  // glibc's printf rounds the exact binary value half-to-even, which is what CPython's
-  // float.__round__ does; strtod gives back the nearest double, as Python does.
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", ndigits, x);
-  return std::strtod(buf, nullptr);
+  // printf's rounding (the exact binary value, half-to-even) is what CPython's
+  // float.__round__ does; reading the digits back gives the nearest double, as Python does
+  // (from_chars is correctly rounded like strtod, without its locale).
+  char buf[kFixedBuf];
+  const size_t n = FormatFixed(buf, x, ndigits);
+  double y = 0;
+  if (std::from_chars(buf, buf + n, y).ec == std::errc()) return y;
+  return std::strtod(buf, nullptr);  // inf, nan, out of range: strtod's answer as before
 }
 
 std::string PyPercent0(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.0f%%", x * 100.0);
-  return buf;
+  char buf[kFixedBuf];
+  const auto r = std::to_chars(buf, buf + kFixedBuf - 2, x * 100.0, std::chars_format::fixed, 0);
+  if (r.ec != std::errc()) {
+    std::snprintf(buf, sizeof(buf), "%.0f%%", x * 100.0);
+    return buf;
+  }
+  *r.ptr = '%';
+  return std::string(buf, r.ptr + 1);
 }
 
 std::string PyFixed2(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.2f", x);
-  return buf;
+  char buf[kFixedBuf];
+  return std::string(buf, FormatFixed(buf, x, 2));
 }
 
 }  // namespace ctem

@@ -55,6 +55,10 @@ class ArtParser final : public SourceParser {
 }  // namespace
 
 Exposure BuildArtExposure(const ArtFinding& finding, const ParseContext& ctx) {
+  return BuildArtExposure(ArtFinding(finding), ctx);
+}
+
+Exposure BuildArtExposure(ArtFinding&& finding, const ParseContext& ctx) {
   const std::string& attack_type = finding.attack_type;
   // ART findings against Orbital models: evasion threatens equipment, a poisoned model is
   // a safety risk, anything else is data loss (the seed's rule, unknown types included).
@@ -74,7 +78,7 @@ Exposure BuildArtExposure(const ArtFinding& finding, const ParseContext& ctx) {
   Exposure e;
   e.source_tool = std::string(kArtTool);
   e.title = "ART: " + attack_type + " attack success rate " + PyPercent0(rate) + " on " + finding.model;
-  e.description = finding.description;
+  e.description = std::move(finding.description);
   e.original_severity = "success_rate=" + PyFixed2(rate);
   e.asset_id = finding.model;
   e.asset_type = "MLModel";
@@ -84,8 +88,8 @@ Exposure BuildArtExposure(const ArtFinding& finding, const ParseContext& ctx) {
   e.ctem_score = WeightedCtemScore(rate, e.physical_consequence);
   e.atlas_technique = std::string(atlas);
   e.threat_model_ref = std::string(tm);
-  e.remediation_guidance = finding.remediation;
-  e.reference_urls = finding.reference_urls;
+  e.remediation_guidance = std::move(finding.remediation);
+  e.reference_urls = std::move(finding.reference_urls);
   // Erratum 1: keyed on the attack type, not the rate-bearing title.
   e.exposure_key = GenerateExposureKey(kArtTool, attack_type, finding.model);
   StampTimes(e, ctx);

@@ -2,6 +2,7 @@
 #include "parsers/art_native.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <initializer_list>
 
@@ -139,10 +140,16 @@ std::string ArtDocsUrl(const std::string& category, const std::string& subcatego
   return "https://adversarial-robustness-toolbox.readthedocs.io/en/latest/modules/attacks/" + page + ".html";
 }
 
+// printf("%.6g"): to_chars with the general format and precision 6 is specified to produce
+// exactly that, without printf's format parsing (every metric and parameter is formatted).
 std::string Number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.6g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 6);
+  if (r.ec != std::errc()) {
+    std::snprintf(buf, sizeof(buf), "%.6g", v);
+    return buf;
+  }
+  return std::string(buf, r.ptr);
 }
 
 // A scalar JSON value as text ("0.03", "true", "inf"); arrays and objects as "[...]" / "{...}".
@@ -267,7 +274,8 @@ void ArtRunCollector::Add(simdjson::dom::object run, long index, ParsedBatch& ou
   long j = 0;
   for (simdjson::dom::element el : attacks) {
     const long attack_index = j++;
-    const std::string prefix = doc_prefix + "attacks[" + std::to_string(attack_index) + "].";
+    // Only errors name the attack's path: built when one is reported.
+    const auto prefix = [&] { return doc_prefix + "attacks[" + std::to_string(attack_index) + "]."; };
     const size_t before = out.errors.size();
     simdjson::dom::object aobj;
     if (el.get_object().get(aobj) != simdjson::SUCCESS) {
@@ -285,7 +293,7 @@ void ArtRunCollector::Add(simdjson::dom::object run, long index, ParsedBatch& ou
     rec.description = a.StringOr("description", "");
     rec.defenses_applied = a.StringList("defenses").value_or(std::vector<std::string>{});
     if (!a.ok()) {
-      PrefixFields(out.errors, before, prefix);
+      PrefixFields(out.errors, before, prefix());
       continue;
     }
     std::optional<ArtAttackClass> cls;
@@ -309,7 +317,7 @@ void ArtRunCollector::Add(simdjson::dom::object run, long index, ParsedBatch& ou
     }
     if (!metrics) a.AddError("metrics", "required field is missing");
     if (!a.ok()) {
-      PrefixFields(out.errors, before, prefix);
+      PrefixFields(out.errors, before, prefix());
       continue;
     }
     RecordReader m(*metrics, attack_index, out.errors);
@@ -325,15 +333,19 @@ void ArtRunCollector::Add(simdjson::dom::object run, long index, ParsedBatch& ou
       }
     }
     if (!m.ok()) {
-      PrefixFields(out.errors, before, prefix + "metrics.");
+      PrefixFields(out.errors, before, prefix() + "metrics.");
       continue;
     }
-    std::vector<std::string> other_metrics;
-    if (clean) other_metrics.push_back("clean_accuracy=" + Number(*clean));
-    if (adversarial) other_metrics.push_back("adversarial_accuracy=" + Number(*adversarial));
+    // "key=value, ..." appended in place (every attack has them).
+    const auto append_pair = [](std::string& to, std::string_view key, const std::string& value) {
+      if (!to.empty()) to.append(", ");
+      to.append(key).append("=").append(value);
+    };
+    if (clean) append_pair(rec.metrics, "clean_accuracy", Number(*clean));
+    if (adversarial) append_pair(rec.metrics, "adversarial_accuracy", Number(*adversarial));
     for (auto field : *metrics) {
       if (field.key == "success_rate" || field.key == "clean_accuracy" || field.key == "adversarial_accuracy") continue;
-      other_metrics.push_back(std::string(field.key) + "=" + Scalar(field.value));
+      append_pair(rec.metrics, field.key, Scalar(field.value));
     }
     if (success) {
       rec.rate = *success;
@@ -342,11 +354,8 @@ void ArtRunCollector::Add(simdjson::dom::object run, long index, ParsedBatch& ou
       rec.rate = std::clamp(1.0 - *adversarial / *clean, 0.0, 1.0);
       rec.rate_source = "derived as 1 - adversarial_accuracy / clean_accuracy";
     }
-    rec.metrics = Join(other_metrics, ", ");
     if (params) {
-      std::vector<std::string> p;
-      for (auto field : *params) p.push_back(std::string(field.key) + "=" + Scalar(field.value));
-      rec.params = Join(p, ", ");
+      for (auto field : *params) append_pair(rec.params, field.key, Scalar(field.value));
     }
     const size_t dot = attack->rfind('.');
     rec.name = dot == std::string::npos ? *attack : attack->substr(dot + 1);
@@ -390,16 +399,18 @@ void ArtRunCollector::Emit(const ParseContext& ctx, ParsedBatch& out) const {
     text += ".";
     std::vector<std::string> remediation;
     std::vector<std::string> defenses;
+    // One sentence per attack, appended in place.
     for (const Attack& a : g.attacks) {
-      text += " " + a.name;
-      if (!a.params.empty()) text += " (" + a.params + ")";
-      text += ": success rate " + PyFixed2(a.rate);
-      std::vector<std::string> detail;
-      if (!a.rate_source.empty()) detail.push_back(a.rate_source);
-      if (!a.metrics.empty()) detail.push_back(a.metrics);
-      if (!detail.empty()) text += " (" + Join(detail, "; ") + ")";
-      text += ".";
-      if (!a.description.empty()) text += " " + a.description;
+      text.append(" ").append(a.name);
+      if (!a.params.empty()) text.append(" (").append(a.params).append(")");
+      text.append(": success rate ").append(PyFixed2(a.rate));
+      if (!a.rate_source.empty() || !a.metrics.empty()) {
+        text.append(" (").append(a.rate_source);
+        if (!a.rate_source.empty() && !a.metrics.empty()) text.append("; ");
+        text.append(a.metrics).append(")");
+      }
+      text.append(".");
+      if (!a.description.empty()) text.append(" ").append(a.description);
       if (!text.empty() && text.back() != '.') text += ".";
       AddUnique(remediation, a.defense);
       for (const auto& d : a.defenses_applied) AddUnique(defenses, d);
@@ -408,7 +419,7 @@ void ArtRunCollector::Emit(const ParseContext& ctx, ParsedBatch& out) const {
     f.description = std::move(text);
     f.remediation = Join(remediation, "; ");
     f.reference_urls.push_back(ArtDocsUrl(g.category, g.subcategory));
-    out.exposures.push_back(BuildArtExposure(f, ctx));
+    out.exposures.push_back(BuildArtExposure(std::move(f), ctx));
   }
 }
 

@@ -44,6 +44,8 @@ struct ArtFinding {
 // (ART_ATLAS_MAP / ART_TM_MAP), thresholds > 0.7 / > 0.3, weighted score, title
 // "ART: <type> attack success rate NN% on <model>", key sha256("IBM_ART:<type>:<model>").
 Exposure BuildArtExposure(const ArtFinding& finding, const ParseContext& ctx);
+// The same, moving the finding's texts into the exposure instead of copying them.
+Exposure BuildArtExposure(ArtFinding&& finding, const ParseContext& ctx);
 
 struct ArtAttackClass {
   std::string_view category;     // evasion | poisoning | extraction | inference

@@ -123,6 +123,21 @@ constexpr std::array<SeedRow, 7> kSeedRows = {{
      "Exploit Public-Facing Application."},
 }};
 
+const SeedRow* FindSeedRow(std::string_view seed_id, std::string_view source_tool) {
+  for (const SeedRow& r : kSeedRows) {
+    if (r.seed_id != seed_id) continue;
+    if (!r.source_tool.empty() && r.source_tool != source_tool) continue;
+    return &r;
+  }
+  return nullptr;
+}
+
+const AtlasTechnique* FindInCatalog(std::string_view id) {
+  const Catalog& c = GetCatalog();
+  auto it = c.by_id.find(std::string(id));  // IDs fit the small-string buffer: no allocation
+  return it == c.by_id.end() ? nullptr : &c.techniques[it->second];
+}
+
 }  // namespace
 
 std::string_view AtlasMatchName(AtlasMatch m) {
@@ -134,27 +149,29 @@ std::string_view AtlasMatchName(AtlasMatch m) {
   return "non_standard";
 }
 
-std::string_view AtlasVersion() { return GetCatalog().version; }
+std::string_view AtlasVersion() {
+  return GetCatalog().version;
+}
 
-const std::vector<AtlasTechnique>& AtlasTechniques() { return GetCatalog().techniques; }
+const std::vector<AtlasTechnique>& AtlasTechniques() {
+  return GetCatalog().techniques;
+}
 
 std::optional<AtlasTechnique> FindAtlasTechnique(std::string_view id) {
-  const Catalog& c = GetCatalog();
-  auto it = c.by_id.find(std::string(id));
-  if (it == c.by_id.end()) return std::nullopt;
-  return c.techniques[it->second];
+  const AtlasTechnique* tech = FindInCatalog(id);
+  if (tech == nullptr) return std::nullopt;
+  return *tech;
+}
+
+const AtlasTechnique* OfficialAtlasTechnique(std::string_view seed_id, std::string_view source_tool) {
+  const SeedRow* row = FindSeedRow(seed_id, source_tool);
+  return FindInCatalog(row != nullptr ? row->official_id : seed_id);
 }
 
 AtlasMapping MapSeedTechnique(std::string_view seed_id, std::string_view source_tool) {
   AtlasMapping m;
   m.seed_id = std::string(seed_id);
-  const SeedRow* row = nullptr;
-  for (const SeedRow& r : kSeedRows) {
-    if (r.seed_id != seed_id) continue;
-    if (!r.source_tool.empty() && r.source_tool != source_tool) continue;
-    row = &r;
-    break;
-  }
+  const SeedRow* row = FindSeedRow(seed_id, source_tool);
   if (row != nullptr) {
     m.match = row->match;
     m.note = std::string(row->note);

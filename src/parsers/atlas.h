@@ -26,8 +26,8 @@ struct AtlasTactic {
 };
 
 struct AtlasTechnique {
-  std::string id;    // "AML.T0024.002"
-  std::string name;  // "Extract AI Model"
+  std::string id;         // "AML.T0024.002"
+  std::string name;       // "Extract AI Model"
   std::string parent_id;  // "AML.T0024" for a sub-technique, else empty
   // The tactics the technique serves (a sub-technique inherits its parent's), in the
   // catalog's order.
@@ -65,6 +65,10 @@ std::optional<AtlasTechnique> FindAtlasTechnique(std::string_view id);
 // "Full ML Model Access" (AML.T0044 itself). An ID the table does not list is exact when it
 // exists in ATLAS and non-standard (no official technique) when it does not.
 AtlasMapping MapSeedTechnique(std::string_view seed_id, std::string_view source_tool = {});
+// MapSeedTechnique(...).official_id's technique without building the mapping (its note and
+// copies): every parsed exposure with a technique asks, so this is on the parse hot path.
+// nullptr when nothing corresponds. Points into the immutable catalog.
+const AtlasTechnique* OfficialAtlasTechnique(std::string_view seed_id, std::string_view source_tool = {});
 
 // The seed IDs with a documented (loose or non-standard) mapping, in table order; for docs
 // and tests.

@@ -394,10 +394,15 @@ void Score(Exposure& e, std::string_view zone, std::string_view severity, const 
 // Per-document state: identities seen so far, to number repeated fingerprints.
 struct DocumentState {
   std::unordered_map<std::string, int> seen;
-  std::string Occurrence(std::string identity) {
-    const int n = ++seen[identity];
-    if (n > 1) identity += "#" + std::to_string(n);
-    return identity;
+  std::string numbered;  // the last repeated identity with its "#n"
+  // The identity numbered in document order; a view (of the map's key, or of `numbered`)
+  // valid until the next call, so that the common first occurrence is not copied again.
+  std::string_view Occurrence(std::string identity) {
+    auto [it, inserted] = seen.try_emplace(std::move(identity), 0);
+    const int n = ++it->second;
+    if (n == 1) return it->first;
+    numbered = it->first + "#" + std::to_string(n);
+    return numbered;
   }
 };
 
@@ -421,13 +426,13 @@ std::string JoinFingerprints(const std::vector<std::pair<std::string_view, std::
   std::string out;
   for (const auto& [name, value] : fps) {
     if (!out.empty()) out += ',';
-    out += std::string(name) + "=" + std::string(value);
+    out.append(name).append("=").append(value);
   }
   return out;
 }
 
 void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentState& state, ParsedBatch& out) {
-  Exposure e;
+  Exposure& e = out.exposures.emplace_back();  // built in place: every result becomes an exposure
   const std::string tool = r.tool_name.empty() ? std::string(kDefaultTool) : std::string(r.tool_name);
   e.source_tool = tool;
 
@@ -443,11 +448,14 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
   e.title = TitleLine(title_src);
   if (e.title.empty()) e.title = "SARIF result";
 
+  // The description is appended into one buffer sized for all its parts.
+  e.description.reserve(r.message.size() + r.rule_full_description.size() + r.uri.size() +
+                        r.logical_location.size() + 40);
   e.description = r.message;
   if (!r.rule_full_description.empty() && r.rule_full_description != r.message &&
       r.rule_full_description != e.title) {
     if (!e.description.empty()) e.description += "\n\n";
-    e.description += std::string(r.rule_full_description);
+    e.description += r.rule_full_description;
   }
 
   // Where: the repository when the run names one, else the artifact.
@@ -465,7 +473,8 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
   }
   if (!location.empty()) {
     if (!e.description.empty()) e.description += "\n\n";
-    e.description += "Location: " + location + (r.start_line > 0 ? ":" + std::to_string(r.start_line) : "");
+    e.description.append("Location: ").append(location);
+    if (r.start_line > 0) e.description.append(":").append(std::to_string(r.start_line));
   }
 
   // Fix guidance: the result's first fix, else the rule's help.
@@ -507,21 +516,35 @@ void SarifToExposure(const SarifResult& r, const ParseContext& ctx, DocumentStat
   // the line out (they survive code moving); two results of one document sharing a
   // fingerprint are numbered (#2, #3...) in document order, as GitHub does.
   std::string identity = r.rule_id.empty() ? e.title : std::string(r.rule_id);
+  std::string_view numbered_identity;
   if (!r.correlation_guid.empty()) {
-    identity += "|guid=" + std::string(r.correlation_guid);
+    identity.append("|guid=").append(r.correlation_guid);
   } else if (!r.fingerprints.empty() || !r.partial_fingerprints.empty()) {
-    identity += "|" + location + "|fp=" +
-                JoinFingerprints(!r.fingerprints.empty() ? r.fingerprints : r.partial_fingerprints);
-    identity = state.Occurrence(std::move(identity));
+    identity.append("|").append(location).append("|fp=");
+    identity.append(JoinFingerprints(!r.fingerprints.empty() ? r.fingerprints : r.partial_fingerprints));
+    numbered_identity = state.Occurrence(std::move(identity));
   } else {
-    identity += "|" + location;
-    if (r.start_line > 0) identity += ":" + std::to_string(r.start_line);
+    identity.append("|").append(location);
+    if (r.start_line > 0) identity.append(":").append(std::to_string(r.start_line));
   }
-  e.exposure_key = GenerateExposureKey(tool, identity, e.asset_id);
+  e.exposure_key =
+      GenerateExposureKey(tool, numbered_identity.empty() ? identity : numbered_identity, e.asset_id);
 
-  Score(e, ClassifyWizZone(e.asset_id), severity, ctx);
+  Score(e, WizZoneRule(e.asset_id), severity, ctx);
   StampTimes(e, ctx);
-  out.exposures.push_back(std::move(e));
+}
+
+// The number of results in every run (an upper bound of the exposures), to size the batch once
+// instead of growing it result by result.
+size_t SarifResultCount(object log) {
+  size_t n = 0;
+  array runs;
+  if (log["runs"].get_array().get(runs) != kOk) return 0;
+  for (element run : runs) {
+    array results;
+    if (run["results"].get_array().get(results) == kOk) n += results.size();
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -744,12 +767,12 @@ class CustomParser final : public SourceParser {
       ParseCsv(document, kDefaultTool, ctx, out);
       return;
     }
-    simdjson::dom::parser parser;
-    const simdjson::padded_string padded(document);
+    PooledJsonParser parser;
     element root;
-    if (parser.parse(padded).get(root) != kOk) {
+    const simdjson::error_code code = parser.Parse(document, root);
+    if (code != kOk) {
       // JSON Lines, or malformed JSON (ForEachJsonRecord says where).
-      ForEachJsonRecord(document, "", out, [&](object obj, long index) {
+      ForEachJsonRecord(document, code, root, "", out, [&](object obj, long index) {
         FindingRecord rec(index, out.errors);
         rec.SetJson(obj);
         FindingToExposure(rec, kDefaultTool, ctx, out);
@@ -766,6 +789,7 @@ class CustomParser final : public SourceParser {
     element runs;
     if (LooksLikeSarif(obj) || obj["runs"].get(runs) == kOk) {
       DocumentState state;
+      out.exposures.reserve(out.exposures.size() + SarifResultCount(obj));
       ReadSarif(obj, [&](const SarifResult& r) { SarifToExposure(r, ctx, state, out); }, out);
       return;
     }

@@ -28,7 +28,7 @@ void ParseSeedRecord(simdjson::dom::object obj, long index, const ParseContext& 
   f.failure_rate = failure_rate;
   f.description = description;
   f.remediation = fix;
-  out.exposures.push_back(BuildGarakExposure(f, ctx));
+  out.exposures.push_back(BuildGarakExposure(std::move(f), ctx));
 }
 
 class GarakParser final : public SourceParser {
@@ -48,9 +48,21 @@ class GarakParser final : public SourceParser {
 }  // namespace
 
 Exposure BuildGarakExposure(const GarakFinding& finding, const ParseContext& ctx) {
-  std::string lower = finding.probe;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
+  return BuildGarakExposure(GarakFinding(finding), ctx);
+}
+
+Exposure BuildGarakExposure(GarakFinding&& finding, const ParseContext& ctx) {
+  // The probe lower-cased into a stack buffer (a heap copy only for very long names).
+  char small[128];
+  std::string large;
+  char* lowered = small;
+  if (finding.probe.size() > sizeof(small)) {
+    large.resize(finding.probe.size());
+    lowered = large.data();
+  }
+  std::transform(finding.probe.begin(), finding.probe.end(), lowered,
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string_view lower(lowered, finding.probe.size());
   Consequence consequence = Consequence::kDowntime;
   std::string atlas = "AML.T0051";
   std::string tm = "TM-10";
@@ -69,8 +81,11 @@ Exposure BuildGarakExposure(const GarakFinding& finding, const ParseContext& ctx
 
   Exposure e;
   e.source_tool = std::string(kGarakTool);
-  e.title = "Garak: " + finding.probe + " \u2014 " + PyPercent0(rate) + " failure rate";
-  e.description = finding.description;
+  const std::string percent = PyPercent0(rate);
+  constexpr std::string_view kDash = " \u2014 ", kRate = " failure rate";
+  e.title.reserve(8 + finding.probe.size() + kDash.size() + percent.size() + kRate.size());
+  e.title.append("Garak: ").append(finding.probe).append(kDash).append(percent).append(kRate);
+  e.description = std::move(finding.description);
   e.original_severity = "failure_rate=" + PyFixed2(rate);
   e.asset_id = finding.asset;
   e.asset_type = "LLMEndpoint";
@@ -80,8 +95,8 @@ Exposure BuildGarakExposure(const GarakFinding& finding, const ParseContext& ctx
   e.ctem_score = WeightedCtemScore(rate, e.physical_consequence);
   e.atlas_technique = atlas;
   e.threat_model_ref = tm;
-  e.remediation_guidance = finding.remediation;
-  e.reference_urls = finding.reference_urls;
+  e.remediation_guidance = std::move(finding.remediation);
+  e.reference_urls = std::move(finding.reference_urls);
   // Erratum 1: the title embeds the measured rate, so the key uses the probe instead.
   e.exposure_key = GenerateExposureKey(kGarakTool, finding.probe, finding.asset);
   StampTimes(e, ctx);

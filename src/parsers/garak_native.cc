@@ -7,9 +7,11 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "parsers/json_records.h"
@@ -181,7 +183,10 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 }
 
 std::string Plural(long long n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+  std::string out = std::to_string(n);
+  out.push_back(' ');
+  out.append(n == 1 ? one : many);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,12 +421,17 @@ std::string ResolveAsset(const std::string& named, const RunInfo& run, const Dig
 }
 
 std::string RunHeader(const RunInfo& run, std::string_view what) {
-  std::string out = std::string(what);
-  if (!run.version.empty()) out += " " + run.version;
-  if (!run.run_id.empty()) out += " run " + run.run_id;
-  std::string target = run.target_type;
-  if (UsableName(run.target_name)) target += (target.empty() ? "" : " ") + run.target_name;
-  if (!target.empty()) out += " against " + target;
+  std::string out;
+  out.reserve(what.size() + run.version.size() + run.run_id.size() + run.target_type.size() +
+              run.target_name.size() + 16);
+  out.append(what);
+  if (!run.version.empty()) out.append(" ").append(run.version);
+  if (!run.run_id.empty()) out.append(" run ").append(run.run_id);
+  const bool named = UsableName(run.target_name);
+  if (!run.target_type.empty() || named) {
+    out.append(" against ").append(run.target_type);
+    if (named) out.append(run.target_type.empty() ? "" : " ").append(run.target_name);
+  }
   return out;
 }
 
@@ -436,9 +446,15 @@ std::string ReferenceFor(const std::string& probe, const DigestProbe* digest) {
 }
 
 std::string Remediation(const std::string& probe) {
-  return "Review the outputs that failed garak probe " + probe +
-         ", harden the model's guardrails against this attack (system prompt, input and output "
-         "filtering), then re-run `python -m garak --probes " + probe + "` against the target to verify.";
+  constexpr std::string_view kReview = "Review the outputs that failed garak probe ";
+  constexpr std::string_view kHarden =
+      ", harden the model's guardrails against this attack (system prompt, input and output "
+      "filtering), then re-run `python -m garak --probes ";
+  constexpr std::string_view kVerify = "` against the target to verify.";
+  std::string out;
+  out.reserve(kReview.size() + kHarden.size() + kVerify.size() + 2 * probe.size());
+  out.append(kReview).append(probe).append(kHarden).append(probe).append(kVerify);
+  return out;
 }
 
 std::string DefconText(const DigestProbe& dp) {
@@ -466,6 +482,13 @@ std::string DefconText(const DigestProbe& dp) {
   if (parts.empty()) return "";
   return out + Join(parts, ";") + ".";
 }
+
+struct PairHash {
+  size_t operator()(const std::pair<std::string, std::string>& p) const {
+    const size_t a = std::hash<std::string>{}(p.first);
+    return a ^ (std::hash<std::string>{}(p.second) + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  }
+};
 
 struct DetectorTotals {
   std::string name;
@@ -508,9 +531,9 @@ std::string CiText(const EvalRec& rec) {
 
 bool IsGarakNativeDocument(std::string_view document) {
   document = StripBom(document);
-  simdjson::dom::parser parser;
+  PooledJsonParser parser;
   simdjson::dom::element root;
-  if (parser.parse(simdjson::padded_string(document)).get(root) == simdjson::SUCCESS) {
+  if (parser.Parse(document, root) == simdjson::SUCCESS) {
     simdjson::dom::object obj;
     return root.get_object().get(obj) == simdjson::SUCCESS && IsNativeObject(obj);
   }
@@ -519,7 +542,7 @@ bool IsGarakNativeDocument(std::string_view document) {
     if (Blank(line)) return true;
     simdjson::dom::element el;
     simdjson::dom::object obj;
-    if (parser.parse(simdjson::padded_string(line)).get(el) == simdjson::SUCCESS &&
+    if (parser.Parse(line, el) == simdjson::SUCCESS &&
         el.get_object().get(obj) == simdjson::SUCCESS && IsNativeObject(obj)) {
       native = true;
       return false;
@@ -532,10 +555,10 @@ bool IsGarakNativeDocument(std::string_view document) {
 void ParseGarakNative(std::string_view document, const ParseContext& ctx, ParsedBatch& out,
                       GarakSeedRecordFn seed_record) {
   document = StripBom(document);
-  simdjson::dom::parser parser;
+  PooledJsonParser parser;
   RunInfo run;  // the run the following lines belong to
   Digest digest;
-  std::vector<EvalRec> evals;
+  std::deque<EvalRec> evals;  // grows without moving its records (a report has one per probe)
   std::vector<HitRec> hits;
   size_t counted = 0;  // seed-shaped lines and rejected lines
 
@@ -545,7 +568,7 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     bool seed_line = false;
     simdjson::dom::element el;
     simdjson::dom::object obj;
-    const auto code = parser.parse(simdjson::padded_string(line)).get(el);
+    const auto code = parser.Parse(line, el);
     if (code != simdjson::SUCCESS) {
       out.errors.push_back({index, "", MalformedReason(line, code)});
     } else if (el.get_object().get(obj) != simdjson::SUCCESS) {
@@ -594,15 +617,17 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
 
   // Report evals: per (asset, probe), counts summed per detector.
   std::vector<EvalGroup> eval_groups;
-  std::map<std::pair<std::string, std::string>, size_t> eval_index;
+  // (asset, probe) -> group; hashed, as a report has one group per probe (groups keep their
+  // order in eval_groups, the index only finds them).
+  std::unordered_map<std::pair<std::string, std::string>, size_t, PairHash> eval_index;
   for (const EvalRec& rec : evals) {
     RunInfo rrun = rec.run;
     if (digest.present && (rrun.run_id.empty() || digest.run.run_id.empty() || rrun.run_id == digest.run.run_id)) {
       rrun.Fill(digest.run);
     }
-    const std::string asset = ResolveAsset("", rrun, digest);
+    std::string asset = ResolveAsset("", rrun, digest);
     auto [it, inserted] = eval_index.try_emplace({asset, rec.probe}, eval_groups.size());
-    if (inserted) eval_groups.push_back(EvalGroup{asset, rec.probe, rrun, {}});
+    if (inserted) eval_groups.push_back(EvalGroup{std::move(asset), rec.probe, std::move(rrun), {}});
     EvalGroup& g = eval_groups[it->second];
     auto d = std::find_if(g.detectors.begin(), g.detectors.end(),
                           [&](const DetectorTotals& t) { return t.name == rec.detector; });
@@ -630,34 +655,39 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     AddUnique(g.generators, rec.generator);
   }
 
-  for (const EvalGroup& g : eval_groups) {
+  out.exposures.reserve(out.exposures.size() + eval_groups.size() + hit_groups.size());
+  for (EvalGroup& g : eval_groups) {
     ++out.received;
     double rate = 0;
     for (const DetectorTotals& d : g.detectors) {
       if (d.evaluated > 0) rate = std::max(rate, static_cast<double>(d.fails) / static_cast<double>(d.evaluated));
     }
-    auto hit = hit_index.find({g.asset, g.probe});
+    auto hit = hit_index.empty() ? hit_index.end() : hit_index.find({g.asset, g.probe});
     if (hit != hit_index.end()) hit_groups[hit->second].covered_by_eval = true;
     // A probe that passed everything (or whose detectors evaluated nothing) is no exposure.
     if (!(rate > 0)) continue;
 
     const auto dp_it = digest.probes.find(g.probe);
     const DigestProbe* dp = dp_it == digest.probes.end() ? nullptr : &dp_it->second;
-    std::vector<std::string> per_detector;
-    for (const DetectorTotals& d : g.detectors) {
-      std::string s = "detector " + d.name + " failed " + std::to_string(d.fails) + " of " +
-                      Plural(d.evaluated, "evaluated output", "evaluated outputs");
-      if (d.evaluated > 0) {
-        s += " (" + PyPercent0(static_cast<double>(d.fails) / static_cast<double>(d.evaluated)) +
-             (d.lines == 1 && d.last != nullptr ? CiText(*d.last) : "") + ")";
-      }
-      per_detector.push_back(std::move(s));
-    }
     GarakFinding f;
-    f.probe = g.probe;
     f.failure_rate = rate;
-    f.asset = g.asset;
-    f.description = RunHeader(g.run, "garak") + ": probe " + g.probe + ": " + Join(per_detector, "; ");
+    // Appended in place: this text is built for every exposure.
+    std::string& text = f.description;
+    text = RunHeader(g.run, "garak");
+    text.reserve(text.size() + 256 + g.probe.size());
+    text.append(": probe ").append(g.probe).append(": ");
+    for (size_t i = 0; i < g.detectors.size(); ++i) {
+      const DetectorTotals& d = g.detectors[i];
+      if (i > 0) text.append("; ");
+      text.append("detector ").append(d.name).append(" failed ");
+      text.append(std::to_string(d.fails)).append(" of ");
+      text.append(Plural(d.evaluated, "evaluated output", "evaluated outputs"));
+      if (d.evaluated > 0) {
+        text.append(" (").append(PyPercent0(static_cast<double>(d.fails) / static_cast<double>(d.evaluated)));
+        if (d.lines == 1 && d.last != nullptr) text.append(CiText(*d.last));
+        text.append(")");
+      }
+    }
     if (g.detectors.size() > 1) f.description += "; the failure rate is the worst detector's (" + PyPercent0(rate) + ")";
     f.description += ".";
     if (dp != nullptr && !dp->description.empty()) f.description += " Probe: " + dp->description;
@@ -667,8 +697,11 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
       f.description += " The hit log lists " + Plural(hit_groups[hit->second].hits, "hit", "hits") + ".";
     }
     f.remediation = Remediation(g.probe);
-    if (auto ref = ReferenceFor(g.probe, dp); !ref.empty()) f.reference_urls.push_back(ref);
-    out.exposures.push_back(BuildGarakExposure(f, ctx));
+    if (auto ref = ReferenceFor(g.probe, dp); !ref.empty()) f.reference_urls.push_back(std::move(ref));
+    // The group is not read again: its probe and asset move into the finding.
+    f.probe = std::move(g.probe);
+    f.asset = std::move(g.asset);
+    out.exposures.push_back(BuildGarakExposure(std::move(f), ctx));
   }
 
   for (const HitGroup& g : hit_groups) {
@@ -702,7 +735,7 @@ void ParseGarakNative(std::string_view document, const ParseContext& ctx, Parsed
     if (auto ref = ReferenceFor(g.probe, dp_it == digest.probes.end() ? nullptr : &dp_it->second); !ref.empty()) {
       f.reference_urls.push_back(ref);
     }
-    out.exposures.push_back(BuildGarakExposure(f, ctx));
+    out.exposures.push_back(BuildGarakExposure(std::move(f), ctx));
   }
   out.received += counted;
 }

@@ -38,6 +38,8 @@ struct GarakFinding {
 // The seed's GarakNormaliser: consequence / ATLAS / threat model from the probe name, CTEM
 // severity, score, title "Garak: <probe> — NN% failure rate", key sha256("Garak:<probe>:<asset>").
 Exposure BuildGarakExposure(const GarakFinding& finding, const ParseContext& ctx);
+// The same, moving the finding's texts into the exposure instead of copying them.
+Exposure BuildGarakExposure(GarakFinding&& finding, const ParseContext& ctx);
 
 // True when `document` is a garak report.jsonl or hit log rather than the seed's shape: some
 // line is an object with "entry_type", or a hit record ("detector", "attempt_id" or "score"

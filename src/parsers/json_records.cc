@@ -1,11 +1,29 @@
 #include "parsers/json_records.h"
 
+#include <cctype>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
-#include <cctype>
-
 namespace ctem::parsers {
+
+struct PooledJsonParser::Slot {
+  simdjson::dom::parser parser;
+  std::unique_ptr<char[]> buffer;  // the input copy, SIMDJSON_PADDING bytes longer
+  size_t buffer_capacity = 0;      // bytes of input it can hold
+};
+
 namespace {
+
+// Past this input size, a slot's buffers are dropped when its lease ends rather than kept for
+// reuse. A simdjson DOM parser holds ~14 bytes per input byte (structural indexes, tape, string
+// buffer), so a kept slot costs at most ~15 MiB: memory the same thread needed anyway while it
+// parsed, now kept instead of requested again (and page-faulted in) for the next document.
+constexpr size_t kKeepBytes = size_t{1} << 20;
+
+std::vector<std::unique_ptr<PooledJsonParser::Slot>>& FreeSlots() {
+  thread_local std::vector<std::unique_ptr<PooledJsonParser::Slot>> slots;
+  return slots;
+}
 
 // simdjson reports *that* a document is malformed but not *where*; on that slow path we ask
 // nlohmann, whose parse_error carries the byte offset, so the user can find the fault.
@@ -27,8 +45,8 @@ void EachArrayRecord(simdjson::dom::array arr, ParsedBatch& out,
     ++out.received;
     simdjson::dom::object obj;
     if (el.get_object().get(obj) != simdjson::SUCCESS) {
-      out.errors.push_back({index, "", std::string("expected a JSON object, got ") +
-                                           std::string(JsonTypeName(el.type()))});
+      out.errors.push_back(
+          {index, "", std::string("expected a JSON object, got ") + std::string(JsonTypeName(el.type()))});
     } else {
       each(obj, index);
     }
@@ -37,6 +55,34 @@ void EachArrayRecord(simdjson::dom::array arr, ParsedBatch& out,
 }
 
 }  // namespace
+
+PooledJsonParser::PooledJsonParser() {
+  auto& free = FreeSlots();
+  if (free.empty()) {
+    slot_ = std::make_unique<Slot>();
+  } else {
+    slot_ = std::move(free.back());
+    free.pop_back();
+  }
+}
+
+PooledJsonParser::~PooledJsonParser() {
+  if (slot_->buffer_capacity > kKeepBytes || slot_->parser.capacity() > kKeepBytes) return;  // freed
+  FreeSlots().push_back(std::move(slot_));
+}
+
+simdjson::error_code PooledJsonParser::Parse(std::string_view json, simdjson::dom::element& root) {
+  Slot& s = *slot_;
+  if (s.buffer_capacity < json.size()) {
+    // Rounded up to 64 KiB, so that a run of slightly larger documents does not reallocate each time.
+    const size_t capacity = (json.size() + 0xFFFF) & ~size_t{0xFFFF};
+    s.buffer = std::make_unique<char[]>(capacity + simdjson::SIMDJSON_PADDING);
+    s.buffer_capacity = capacity;
+  }
+  if (!json.empty()) std::memcpy(s.buffer.get(), json.data(), json.size());
+  std::memset(s.buffer.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
+  return s.parser.parse(s.buffer.get(), json.size(), false).get(root);
+}
 
 bool LooksLikeJsonLines(std::string_view document) {
   // More than one non-empty line, each starting with '{'.
@@ -73,16 +119,21 @@ std::string_view JsonTypeName(simdjson::dom::element_type t) {
 
 void ForEachJsonRecord(std::string_view document, std::string_view source, ParsedBatch& out,
                        const std::function<void(simdjson::dom::object, long)>& each) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(document);
+  PooledJsonParser parser;
   simdjson::dom::element root;
-  const auto code = parser.parse(padded).get(root);
+  const auto code = parser.Parse(document, root);
+  ForEachJsonRecord(document, code, root, source, out, each);
+}
+
+void ForEachJsonRecord(std::string_view document, simdjson::error_code code, simdjson::dom::element root,
+                       std::string_view source, ParsedBatch& out,
+                       const std::function<void(simdjson::dom::object, long)>& each) {
   if (code != simdjson::SUCCESS) {
     if (LooksLikeJsonLines(document)) {
       // JSON Lines: one finding per line; a bad line rejects only itself.
       long index = 0;
       size_t pos = 0;
-      simdjson::dom::parser line_parser;
+      PooledJsonParser line_parser;
       while (pos < document.size()) {
         size_t end = document.find('\n', pos);
         if (end == std::string_view::npos) end = document.size();
@@ -92,10 +143,10 @@ void ForEachJsonRecord(std::string_view document, std::string_view source, Parse
         ++out.received;
         simdjson::dom::element el;
         simdjson::dom::object obj;
-        const auto lc = line_parser.parse(simdjson::padded_string(line)).get(el);
+        const auto lc = line_parser.Parse(line, el);
         if (lc != simdjson::SUCCESS) {
-          out.errors.push_back({index, "", "line " + std::to_string(index + 1) + ": " +
-                                               DescribeMalformed(line, lc)});
+          out.errors.push_back(
+              {index, "", "line " + std::to_string(index + 1) + ": " + DescribeMalformed(line, lc)});
         } else if (el.get_object().get(obj) != simdjson::SUCCESS) {
           out.errors.push_back({index, "", "expected a JSON object"});
         } else {
@@ -115,8 +166,9 @@ void ForEachJsonRecord(std::string_view document, std::string_view source, Parse
   }
   simdjson::dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) {
-    out.errors.push_back({-1, "", std::string("expected a JSON array or object, got ") +
-                                      std::string(JsonTypeName(root.type()))});
+    out.errors.push_back(
+        {-1, "",
+         std::string("expected a JSON array or object, got ") + std::string(JsonTypeName(root.type()))});
     return;
   }
   simdjson::dom::element findings;
@@ -125,22 +177,24 @@ void ForEachJsonRecord(std::string_view document, std::string_view source, Parse
     simdjson::dom::element tool_el;
     const bool has_tool = obj["source_tool"].get(tool_el) == simdjson::SUCCESS && !tool_el.is_null();
     if (has_tool && tool_el.get_string().get(tool) != simdjson::SUCCESS) {
-      out.errors.push_back({-1, "source_tool", std::string("expected a string, got ") +
-                                                   std::string(JsonTypeName(tool_el.type()))});
+      out.errors.push_back(
+          {-1, "source_tool",
+           std::string("expected a string, got ") + std::string(JsonTypeName(tool_el.type()))});
       return;
     }
     if (has_tool && !source.empty()) {
       const SourceParser* named = FindParser(tool);
       if (named == nullptr || named->Name() != source) {
-        out.errors.push_back({-1, "source_tool", "payload names source_tool '" + std::string(tool) +
-                                                     "' but is being ingested as '" +
-                                                     std::string(source) + "'"});
+        out.errors.push_back({-1, "source_tool",
+                              "payload names source_tool '" + std::string(tool) +
+                                  "' but is being ingested as '" + std::string(source) + "'"});
         return;
       }
     }
     if (findings.get_array().get(arr) != simdjson::SUCCESS) {
-      out.errors.push_back({-1, "findings", std::string("expected an array, got ") +
-                                                std::string(JsonTypeName(findings.type()))});
+      out.errors.push_back(
+          {-1, "findings",
+           std::string("expected an array, got ") + std::string(JsonTypeName(findings.type()))});
       return;
     }
     EachArrayRecord(arr, out, each);
@@ -184,8 +238,7 @@ std::string RecordReader::StringOr(std::string_view field, std::string_view fall
   return v ? *v : std::string(fallback);
 }
 
-std::optional<double> RecordReader::Number(std::string_view field, bool required, double lo,
-                                           double hi) {
+std::optional<double> RecordReader::Number(std::string_view field, bool required, double lo, double hi) {
   auto el = Raw(field);
   if (!el) {
     if (required) AddError(field, "required field is missing");
@@ -229,8 +282,7 @@ std::optional<std::vector<std::string>> RecordReader::StringList(std::string_vie
   }
   simdjson::dom::array arr;
   if (el->get_array().get(arr) != simdjson::SUCCESS) {
-    AddError(field, std::string("expected a list of strings, got ") +
-                        std::string(JsonTypeName(el->type())));
+    AddError(field, std::string("expected a list of strings, got ") + std::string(JsonTypeName(el->type())));
     return std::nullopt;
   }
   for (simdjson::dom::element item : arr) {

@@ -586,10 +586,9 @@ void ReadSarif(simdjson::dom::object root, const std::function<void(const SarifR
 
 void ReadSarifDocument(std::string_view document, const std::function<void(const SarifResult&)>& each,
                        ParsedBatch& out, const SarifOptions& options) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(document);
+  PooledJsonParser parser;
   element root;
-  const auto code = parser.parse(padded).get(root);
+  const auto code = parser.Parse(document, root);
   if (code != kOk) {
     out.errors.push_back({-1, "", std::string("malformed JSON: ") + simdjson::error_message(code)});
     return;

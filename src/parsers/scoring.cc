@@ -18,8 +18,7 @@ void PlaceInZone(Exposure& e, std::string_view rule_zone, Consequence rule_conse
     e.zone_source = ZoneSource::kFallback;
     return;
   }
-  if (policy == ConsequencePolicy::kZoneDriven ||
-      MoreSevere(placement->consequence, rule_consequence)) {
+  if (policy == ConsequencePolicy::kZoneDriven || MoreSevere(placement->consequence, rule_consequence)) {
     e.asset_zone = placement->zone;
     e.physical_consequence = placement->consequence;
     e.zone_source = placement->source;
@@ -32,9 +31,13 @@ void StampTimes(Exposure& e, const ParseContext& ctx) {
   e.sla_deadline = ctx.now + SeveritySla(e.severity);
   // The official ATLAS technique the seed's ID stands for; atlas_technique stays the seed's.
   if (!e.atlas_technique.empty()) {
-    const AtlasMapping atlas = MapSeedTechnique(e.atlas_technique, e.source_tool);
-    e.atlas_official_id = atlas.official_id;
-    e.atlas_official_name = atlas.official_name;
+    if (const AtlasTechnique* official = OfficialAtlasTechnique(e.atlas_technique, e.source_tool)) {
+      e.atlas_official_id = official->id;
+      e.atlas_official_name = official->name;
+    } else {
+      e.atlas_official_id.clear();
+      e.atlas_official_name.clear();
+    }
   }
 }
 

@@ -20,6 +20,8 @@ std::unique_ptr<SourceParser> MakeRemediationParser();
 
 // Wiz: zone from the entity name (seed _classify_zone) and exploitability from severity.
 std::string ClassifyWizZone(std::string_view entity_name);
+// The same zone as a view of a constant (no allocation), for the per-finding hot paths.
+std::string_view WizZoneRule(std::string_view entity_name);
 Exploitability WizExploitability(std::string_view severity);
 bool NormaliseWizFinding(RecordReader& r, const ParseContext& ctx, Exposure& e);
 

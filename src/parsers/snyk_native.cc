@@ -18,7 +18,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
+#include <deque>
 #include <limits>
 #include <map>
 #include <optional>
@@ -64,6 +66,17 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// The pieces joined into one string allocated once (a chain of operator+ allocates and copies
+// once per piece; titles and detail lines are built this way for every finding).
+std::string Concat(std::initializer_list<std::string_view> parts) {
+  size_t size = 0;
+  for (std::string_view p : parts) size += p.size();
+  std::string out;
+  out.reserve(size);
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
+
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
@@ -82,18 +95,31 @@ void AppendUnique(std::vector<std::string>& to, const std::string& item) {
   if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(item);
 }
 
+void AppendUnique(std::vector<std::string>& to, std::string&& item) {
+  if (item.empty()) return;
+  if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(std::move(item));
+}
+
 void AppendUnique(std::vector<std::string>& to, const std::vector<std::string>& items) {
   for (const auto& i : items) AppendUnique(to, i);
 }
 
+// printf("%g"): to_chars with the general format and precision 6 is specified to produce
+// exactly that, without printf's format parsing (a CVSS score is formatted per finding).
 std::string FormatNumber(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+  if (r.ec != std::errc()) {
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+  }
+  return std::string(buf, r.ptr);
 }
 
 std::string Item(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
+  char digits[24];
+  const auto r = std::to_chars(digits, digits + sizeof digits, i);
+  return Concat({path, "[", std::string_view(digits, static_cast<size_t>(r.ptr - digits)), "]"});
 }
 
 int SeverityRankOf(std::string_view upper) {
@@ -247,7 +273,7 @@ class Fields {
       : obj_(obj), path_(std::move(path)), problems_(&problems) {}
 
   std::string Path(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+    return path_.empty() ? std::string(key) : Concat({path_, ".", key});
   }
   const std::string& path() const { return path_; }
   Problems& problems() const { return *problems_; }
@@ -263,6 +289,19 @@ class Fields {
     element el;
     if (obj_[key].get(el) != simdjson::SUCCESS || el.is_null()) return std::nullopt;
     return el;
+  }
+
+  // Str(key) as a view into the document, for text that is only read or copied into a larger
+  // string (saves a copy per field per record).
+  std::optional<std::string_view> View(std::string_view key) const {
+    auto el = Raw(key);
+    if (!el) return std::nullopt;
+    std::string_view sv;
+    if (el->get_string().get(sv) != simdjson::SUCCESS) {
+      problems_->Add(Path(key), Expected("a string", *el));
+      return std::nullopt;
+    }
+    return sv;
   }
 
   std::optional<std::string> Str(std::string_view key, bool required = false) const {
@@ -493,15 +532,19 @@ void PlaceBest(Exposure& e, Consequence rule, const std::vector<std::string>& mo
 
 class Aggregator {
  public:
+  // The index keys are views of the keys of findings_, a deque so that they never move; they
+  // are valid until Emit moves the findings out.
   void Add(Finding f) {
-    auto [it, inserted] = index_.try_emplace(f.key, findings_.size());
-    if (inserted) {
+    auto it = index_.find(f.key);
+    if (it == index_.end()) {
       findings_.push_back(std::move(f));
+      index_.emplace(findings_.back().key, findings_.size() - 1);
     } else {
       Merge(findings_[it->second], f);
     }
   }
-  bool Contains(const std::string& key) const { return index_.count(key) != 0; }
+  // Only before Emit.
+  bool Contains(std::string_view key) const { return index_.count(key) != 0; }
 
   void Emit(const ParseContext& ctx, ParsedBatch& out) {
     if (ctx.zone_resolver != nullptr) {
@@ -512,21 +555,24 @@ class Aggregator {
       }
       if (!assets.empty()) ctx.zone_resolver->Prefetch(assets);
     }
-    for (auto& f : findings_) out.exposures.push_back(Build(f, ctx));
+    // The findings are not read again: their strings move into the exposures instead of being
+    // copied.
+    out.exposures.reserve(out.exposures.size() + findings_.size());
+    for (auto& f : findings_) Build(std::move(f), ctx, out.exposures.emplace_back());
   }
 
  private:
-  static Exposure Build(const Finding& f, const ParseContext& ctx) {
+  // Fills `e` (a fresh exposure, built in place in the batch).
+  static void Build(Finding&& f, const ParseContext& ctx, Exposure& e) {
     const bool ml = f.sca && IsMlPackage(f.package);
     const Consequence rule = ml ? Consequence::kSafetyLife : Consequence::kDataLoss;
     const Exploitability x = SnykExploitability(f.severity);
-    Exposure e;
-    e.exposure_key = f.key;
+    e.exposure_key = std::move(f.key);
     e.source_tool = std::string(kTool);
-    e.title = f.title;
-    e.original_severity = f.severity;
-    e.asset_id = f.asset_id;
-    e.asset_type = f.asset_type;
+    e.title = std::move(f.title);
+    e.original_severity = std::move(f.severity);
+    e.asset_id = std::move(f.asset_id);
+    e.asset_type = std::move(f.asset_type);
     PlaceBest(e, rule, f.zone_assets, ctx);
     e.severity = ComputeCtemSeverity(x, e.physical_consequence);
     e.exploitability_score = ExploitabilityScore(x);
@@ -534,50 +580,67 @@ class Aggregator {
     e.atlas_technique = ml ? "AML.T0010" : "";
     e.attack_technique = f.sca ? "T1195.002" : "";
     e.threat_model_ref = ml ? "TM-05" : "";
-    e.remediation_guidance = Join(f.remediation, "; ");
-    e.evidence_url = f.evidence_url;
-    e.cve_ids = f.cves;
-    e.cwe_ids = f.cwes;
-    e.reference_urls = f.refs;
+    e.remediation_guidance =
+        f.remediation.size() == 1 ? std::move(f.remediation[0]) : Join(f.remediation, "; ");
+    e.evidence_url = std::move(f.evidence_url);
+    e.cve_ids = std::move(f.cves);
+    e.cwe_ids = std::move(f.cwes);
+    e.reference_urls = std::move(f.refs);
     e.tool_status = ToolStatus(f);
-
-    std::vector<std::string> lines = f.details;
-    // Where it was found first (merged reports add theirs at the end), then the rest.
-    std::stable_partition(lines.begin(), lines.end(),
-                          [](const std::string& l) { return StartsWith(l, "Found "); });
-    for (size_t i = 0; i < f.paths.size() && i < kMaxPathsShown; ++i) {
-      lines.push_back("Introduced through: " + f.paths[i]);
-    }
-    if (f.paths.size() > kMaxPathsShown) {
-      lines.push_back("... and " + std::to_string(f.paths.size() - kMaxPathsShown) +
-                      " more dependency paths");
-    }
-    e.description = f.description;
-    if (!lines.empty()) {
-      while (!e.description.empty() && std::isspace(static_cast<unsigned char>(e.description.back()))) {
-        e.description.pop_back();
-      }
-      if (!e.description.empty()) e.description += "\n\n";
-      e.description += Join(lines, "\n");
-    }
+    e.description = Describe(f);
     StampTimes(e, ctx);
-    return e;
   }
 
-  std::vector<Finding> findings_;
-  std::unordered_map<std::string, size_t> index_;
+  // The tool's text, then one line per detail: where it was found first (merged reports add
+  // theirs at the end), the rest, and the first dependency paths. Built in one buffer sized
+  // up front; this text is the longest field of a Snyk exposure.
+  static std::string Describe(Finding& f) {
+    std::string_view text = f.description;
+    const size_t shown = std::min(f.paths.size(), kMaxPathsShown);
+    const bool more = f.paths.size() > kMaxPathsShown;
+    if (f.details.empty() && shown == 0 && !more) return std::move(f.description);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+
+    constexpr std::string_view kIntroduced = "Introduced through: ";
+    size_t size = text.size() + 2;
+    for (const auto& l : f.details) size += l.size() + 1;
+    for (size_t i = 0; i < shown; ++i) size += kIntroduced.size() + f.paths[i].size() + 1;
+    if (more) size += 64;
+
+    std::string d;
+    d.reserve(size);
+    d.append(text);
+    if (!d.empty()) d.append("\n\n");
+    bool first = true;
+    auto line = [&](std::string_view a, std::string_view b = {}) {
+      if (!first) d.push_back('\n');
+      first = false;
+      d.append(a).append(b);
+    };
+    std::stable_partition(f.details.begin(), f.details.end(),
+                          [](const std::string& l) { return StartsWith(l, "Found "); });
+    for (const auto& l : f.details) line(l);
+    for (size_t i = 0; i < shown; ++i) line(kIntroduced, f.paths[i]);
+    if (more) {
+      line("... and " + std::to_string(f.paths.size() - kMaxPathsShown) + " more dependency paths");
+    }
+    return d;
+  }
+
+  std::deque<Finding> findings_;
+  std::unordered_map<std::string_view, size_t> index_;
 };
 
 std::string SnykVulnPage(std::string_view vuln_id) {
   // License issues ("snyk:lic:...") have no advisory page.
   if (vuln_id.empty() || StartsWith(vuln_id, "snyk:lic:")) return "";
-  return std::string(kVulnPage) + std::string(vuln_id);
+  return Concat({kVulnPage, vuln_id});
 }
 
-std::string ScaTitle(const std::string& tool_title, const std::string& id, const std::string& pkg,
-                     const std::string& version) {
-  if (tool_title.empty()) return "Snyk: " + id + " in " + pkg + "@" + version;  // the seed's
-  return "Snyk: " + tool_title + " in " + pkg + "@" + version + " (" + id + ")";
+std::string ScaTitle(std::string_view tool_title, std::string_view id, std::string_view pkg,
+                     std::string_view version) {
+  if (tool_title.empty()) return Concat({"Snyk: ", id, " in ", pkg, "@", version});  // the seed's
+  return Concat({"Snyk: ", tool_title, " in ", pkg, "@", version, " (", id, ")"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -649,14 +712,16 @@ struct ProjectInfo {
   bool container = false;
 
   std::string Where(const std::string& package_at_version) const {
-    std::string s = "Found in: " + package_at_version;
+    std::string s;
+    s.reserve(80 + package_at_version.size() + name.size() + target.size() + image.size());
+    s.append("Found in: ").append(package_at_version);
     if (container && image.empty()) {
-      s += " in image " + (name.empty() ? std::string("(unnamed)") : name);
+      s.append(" in image ").append(name.empty() ? std::string_view("(unnamed)") : std::string_view(name));
       return s;
     }
-    if (!name.empty()) s += " in project " + name;
-    if (!target.empty()) s += " (" + target + ")";
-    if (!image.empty()) s += " of image " + image;
+    if (!name.empty()) s.append(" in project ").append(name);
+    if (!target.empty()) s.append(" (").append(target).append(")");
+    if (!image.empty()) s.append(" of image ").append(image);
     return s;
   }
 };
@@ -686,11 +751,11 @@ class Reader {
   }
 
   void Finish() {
-    aggregator_.Emit(ctx_, out_);
     std::vector<std::string> gone;
     for (const auto& k : removed_) {
       if (!aggregator_.Contains(k)) AppendUnique(gone, k);
     }
+    aggregator_.Emit(ctx_, out_);
     for (auto& k : gone) out_.no_longer_seen.push_back(std::move(k));
   }
 
@@ -767,8 +832,9 @@ class Reader {
     if (image != nullptr) info.image = image->name;
 
     if (auto vulns = p.Arr("vulnerabilities")) {
+      const std::string vulns_path = p.Path("vulnerabilities");
       size_t i = 0;
-      for (element el : *vulns) TestVulnerability(el, Item(p.Path("vulnerabilities"), i++), info);
+      for (element el : *vulns) TestVulnerability(el, Item(vulns_path, i++), info);
     } else if (!p.Has("vulnerabilities") && !p.Has("error") && !p.Has("applications") &&
                !p.Bool("ok").value_or(false)) {
       // `ok: false` without findings, applications or an error message: something is lost.
@@ -792,19 +858,19 @@ class Reader {
     ReportDocument(pp);
   }
 
-  void TestVulnerability(element el, const std::string& path, const ProjectInfo& project) {
+  void TestVulnerability(element el, std::string path, const ProjectInfo& project) {
     const long index = NextRecord();
     auto obj = RecordObject(el, path, index);
     if (!obj) return;
     Problems pr;
-    Fields v(*obj, path, pr);
+    Fields v(*obj, std::move(path), pr);
     auto id = v.Str("id", true);
     auto package = v.Str("packageName", true);
-    const std::string version = v.Str("version").value_or("");
-    const std::string severity = Upper(v.Str("severity").value_or("medium"));
-    const std::string title = v.Str("title").value_or("");
-    const std::string description = v.Str("description").value_or("");
-    const std::string type = v.Str("type").value_or("");
+    const std::string_view version = v.View("version").value_or("");
+    const std::string severity = Upper(v.View("severity").value_or("medium"));
+    const std::string_view title = v.View("title").value_or("");
+    std::string description = v.Str("description").value_or("");
+    const std::string_view type = v.View("type").value_or("");
     std::vector<std::string> cves, cwes;
     if (auto ids = v.Sub("identifiers")) {
       cves = ids->StrList("CVE");
@@ -812,17 +878,18 @@ class Reader {
     }
     std::vector<std::string> refs;
     if (auto list = v.Arr("references")) {
+      const std::string refs_path = v.Path("references");
       size_t i = 0;
       for (element r : *list) {
-        const std::string rp = Item(v.Path("references"), i++);
+        std::string rp = Item(refs_path, i++);
         std::string_view url;
         object ro;
         if (r.get_string().get(url) == simdjson::SUCCESS) {
           AppendUnique(refs, std::string(url));
         } else if (r.get_object().get(ro) == simdjson::SUCCESS) {
-          if (auto u = Fields(ro, rp, pr).Str("url")) AppendUnique(refs, *u);
+          if (auto u = Fields(ro, std::move(rp), pr).Str("url")) AppendUnique(refs, std::move(*u));
         } else {
-          pr.Add(rp, Expected("an object with a url", r));
+          pr.Add(std::move(rp), Expected("an object with a url", r));
         }
       }
     }
@@ -847,7 +914,7 @@ class Reader {
     (void)v.Bool("isUpgradable");
     const bool patchable = v.Bool("isPatchable").value_or(false);
     const auto cvss = v.Num("cvssScore", 0, 10);
-    const auto exploit = v.Str("exploit");
+    const auto exploit = v.View("exploit");
     std::optional<std::string> epss, epss_percentile;
     if (auto e = v.Sub("epssDetails")) {
       epss = e->NumText("probability");
@@ -863,34 +930,42 @@ class Reader {
     f.sca = true;
     f.package = *package;
     f.title = ScaTitle(title, *id, *package, version);
-    f.description = description;
+    f.description = std::move(description);
     f.severity = severity;
-    f.asset_id = *package + "@" + version;
+    f.asset_id.reserve(package->size() + 1 + version.size());
+    f.asset_id.append(*package).append("@").append(version);
     f.asset_type = "Dependency";
     f.evidence_url = type == "license" ? "" : SnykVulnPage(*id);
-    f.cves = cves;
-    f.cwes = cwes;
-    f.refs = refs;
+    f.cves = std::move(cves);
+    f.cwes = std::move(cwes);
+    f.refs = std::move(refs);
     // Remediation: the upgrade of the direct dependency Snyk computed (upgradePath[i] is the
     // version that from[i] must move to), else the fixed versions, else a patch.
     std::string upgrade_text;
     for (size_t i = 1; i < upgrade.size(); ++i) {
       if (!upgrade[i]) continue;
-      upgrade_text = "Upgrade " + (i < from.size() ? from[i] : *package) + " to " + *upgrade[i];
+      const std::string& what = i < from.size() ? from[i] : *package;
+      upgrade_text.reserve(64 + what.size() + upgrade[i]->size() + package->size());
+      upgrade_text.append("Upgrade ").append(what).append(" to ").append(*upgrade[i]);
       break;
     }
     if (!upgrade_text.empty()) {
-      if (!fixed_in.empty()) upgrade_text += " (fixed in " + *package + " " + Join(fixed_in, ", ") + ")";
-      f.remediation.push_back(upgrade_text);
+      if (!fixed_in.empty()) {
+        upgrade_text.append(" (fixed in ").append(*package).append(" ");
+        for (size_t i = 0; i < fixed_in.size(); ++i) upgrade_text.append(i ? ", " : "").append(fixed_in[i]);
+        upgrade_text.append(")");
+      }
+      f.remediation.push_back(std::move(upgrade_text));
     } else if (!fixed_in.empty()) {
       f.remediation.push_back("Upgrade " + *package + " to a fixed version: " + Join(fixed_in, ", "));
     }
     if (patchable) f.remediation.push_back("Apply the Snyk patch for " + *id);
     if (f.remediation.empty()) f.remediation.push_back("No fixed version of " + *package + " is available yet");
 
+    f.details.reserve(4);
     f.details.push_back(project.Where(f.asset_id));
-    if (cvss) f.details.push_back("CVSS score: " + FormatNumber(*cvss));
-    if (exploit && !exploit->empty()) f.details.push_back("Exploit maturity: " + *exploit);
+    if (cvss) f.details.push_back(Concat({"CVSS score: ", FormatNumber(*cvss)}));
+    if (exploit && !exploit->empty()) f.details.push_back(Concat({"Exploit maturity: ", *exploit}));
     if (epss) {
       f.details.push_back("EPSS probability: " + *epss +
                           (epss_percentile ? " (percentile " + *epss_percentile + ")" : ""));
@@ -1548,10 +1623,9 @@ class Reader {
 }  // namespace
 
 bool ParseSnykNative(std::string_view document, const ParseContext& ctx, ParsedBatch& out) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(document);
+  PooledJsonParser parser;
   element root;
-  if (parser.parse(padded).get(root) == simdjson::SUCCESS) {
+  if (parser.Parse(document, root) == simdjson::SUCCESS) {
     const Format format = Detect(root);
     if (format == Format::kSeed) return false;
     Reader reader(ctx, out, /*recovered=*/false);
@@ -1568,8 +1642,7 @@ bool ParseSnykNative(std::string_view document, const ParseContext& ctx, ParsedB
     out.errors.push_back({-1, "", fault});
     return true;
   }
-  simdjson::padded_string repaired(recovered.text);
-  if (parser.parse(repaired).get(root) != simdjson::SUCCESS) {
+  if (parser.Parse(recovered.text, root) != simdjson::SUCCESS) {
     out.errors.push_back({-1, "", fault});
     return true;
   }

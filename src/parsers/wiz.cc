@@ -24,20 +24,32 @@ std::string Lower(std::string s) {
   return s;
 }
 
-bool ContainsAny(const std::string& haystack, std::initializer_list<std::string_view> needles) {
-  return std::any_of(needles.begin(), needles.end(),
-                     [&](std::string_view n) { return haystack.find(n) != std::string::npos; });
-}
-
 }  // namespace
 
-std::string ClassifyWizZone(std::string_view entity_name) {
-  const std::string name = Lower(std::string(entity_name));
-  if (ContainsAny(name, {"edge", "orbital-inference", "ot-"})) return "Zone1_EdgeInference";
-  if (ContainsAny(name, {"databricks", "training", "mlflow"})) return "Zone3_Enterprise";
-  if (ContainsAny(name, {"demo", "public"})) return "Zone4_External";
+std::string_view WizZoneRule(std::string_view entity_name) {
+  // The name lower-cased into a stack buffer (a heap copy only for very long names): this runs
+  // for every Wiz and custom finding.
+  char small[256];
+  std::string large;
+  char* lower = small;
+  if (entity_name.size() > sizeof(small)) {
+    large.resize(entity_name.size());
+    lower = large.data();
+  }
+  std::transform(entity_name.begin(), entity_name.end(), lower,
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string_view name(lower, entity_name.size());
+  const auto contains_any = [&](std::initializer_list<std::string_view> needles) {
+    return std::any_of(needles.begin(), needles.end(),
+                       [&](std::string_view n) { return name.find(n) != std::string_view::npos; });
+  };
+  if (contains_any({"edge", "orbital-inference", "ot-"})) return "Zone1_EdgeInference";
+  if (contains_any({"databricks", "training", "mlflow"})) return "Zone3_Enterprise";
+  if (contains_any({"demo", "public"})) return "Zone4_External";
   return "Zone3_Enterprise";
 }
+
+std::string ClassifyWizZone(std::string_view entity_name) { return std::string(WizZoneRule(entity_name)); }
 
 Exploitability WizExploitability(std::string_view severity) {
   const std::string s = Lower(std::string(severity));
@@ -118,22 +130,28 @@ class WizParser final : public SourceParser {
       }
       return;
     }
-    if (document[first] == '{') {
-      simdjson::dom::parser parser;
-      const simdjson::padded_string padded(document);
-      simdjson::dom::object root;
-      if (parser.parse(padded).get_object().get(root) == simdjson::SUCCESS && wiz::IsWizCliDocument(root)) {
-        wiz::ParseWizCli(root, ctx, out);
-        return;
-      }
+    // Parsed once: the root tells a wizcli scan from records (JSON Lines fail here and are
+    // split into lines by ForEachJsonRecord).
+    PooledJsonParser parser;
+    simdjson::dom::element root;
+    const simdjson::error_code code = parser.Parse(document, root);
+    simdjson::dom::object root_object;
+    if (code == simdjson::SUCCESS && root.get_object().get(root_object) == simdjson::SUCCESS &&
+        wiz::IsWizCliDocument(root_object)) {
+      wiz::ParseWizCli(root_object, ctx, out);
+      return;
     }
-    ParseRecords(document, ctx, out);
+    ForEachJsonRecord(document, code, root, Name(), out, Each(ctx, out));
   }
 
  private:
-  // One finding per JSON record: a webhook body or the seed's shape.
   void ParseRecords(std::string_view document, const ParseContext& ctx, ParsedBatch& out) const {
-    ForEachJsonRecord(document, Name(), out, [&](simdjson::dom::object obj, long index) {
+    ForEachJsonRecord(document, Name(), out, Each(ctx, out));
+  }
+
+  // One finding per JSON record: a webhook body or the seed's shape.
+  static std::function<void(simdjson::dom::object, long)> Each(const ParseContext& ctx, ParsedBatch& out) {
+    return [&ctx, &out](simdjson::dom::object obj, long index) {
       Exposure e;
       if (wiz::IsWebhookBody(obj)) {
         wiz::FieldError err;
@@ -146,12 +164,14 @@ class WizParser final : public SourceParser {
       }
       RecordReader r(obj, index, out.errors);
       if (NormaliseWizFinding(r, ctx, e)) out.exposures.push_back(std::move(e));
-    });
+    };
   }
 };
 
 }  // namespace
 
-std::unique_ptr<SourceParser> MakeWizParser() { return std::make_unique<WizParser>(); }
+std::unique_ptr<SourceParser> MakeWizParser() {
+  return std::make_unique<WizParser>();
+}
 
 }  // namespace ctem::parsers
