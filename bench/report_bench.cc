@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <set>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -128,10 +129,13 @@ int main(int argc, char** argv) {
   bool keep = false;
   bool explain = true;
   bool tsv = false;
+  bool fill_only = false;
   app.add_option("--store", url, "A postgresql:// URL of an empty database")->required();
   app.add_option("--scale", scale, "Fraction of the full data set (1.0 = 1M exposures)");
   app.add_option("--runs", runs, "Runs per report (the median is printed)");
   app.add_flag("--keep", keep, "Reuse the data already in the store");
+  app.add_flag("--fill-only", fill_only,
+               "Fill and exit (bench/run then runs VACUUM ANALYZE, as autovacuum would have, and --keep)");
   app.add_flag("!--no-explain", explain, "Do not print EXPLAIN ANALYZE for reports over their goal");
   app.add_flag("--tsv", tsv,
                "Tab-separated rows for bench/run: report <name> <median ms> <goal ms> <rows> <baseline ms>; "
@@ -159,6 +163,7 @@ int main(int argc, char** argv) {
       std::printf("filled in %.1f s (scale %.2f)\n", fill_s, scale);
     }
   }
+  if (fill_only) return 0;
   // The baseline: the cheapest question about every exposure, a full count(*), timed alike.
   std::vector<double> base_ms;
   for (int i = 0; i < runs; ++i) {
@@ -170,15 +175,27 @@ int main(int argc, char** argv) {
   const double baseline = base_ms[base_ms.size() / 2];
   if (!tsv) {
     std::printf("baseline: SELECT count(*) FROM ctem_exposures %.1f ms\n", baseline);
-    std::printf("%-24s %10s %10s %8s %s\n", "report", "median_ms", "goal_ms", "rows", "verdict");
+    std::printf("%-30s %10s %10s %8s %s\n", "report", "median_ms", "goal_ms", "rows", "verdict");
   }
   ctem::reports::ReportRequest req;
   req.now = *ctem::ParseTimestamp(kNow);
   int over = 0;
+  // The reports that list rows run twice: every row (the seed's functions), then the first
+  // page of kPage rows as the dashboard and an API client with ?limit= read them.
+  constexpr size_t kPage = 1000;
+  const std::set<std::string> listing = {"triage", "correlation", "sla-breaches", "sla-at-risk",
+                                         "pending-verifications"};
+  std::vector<std::pair<Goal, size_t>> plan;
   for (const Goal& g : kGoals) {
+    plan.emplace_back(g, 0);
+    if (listing.count(g.report)) plan.emplace_back(g, kPage);
+  }
+  for (const auto& [g, limit] : plan) {
     const ctem::reports::ReportSpec* spec = ctem::reports::FindReport(g.report);
     req.params.clear();
+    req.limit = limit;
     if (*g.param_name) req.params[g.param_name] = g.param_value;
+    const std::string label = limit ? std::string(g.report) + " --limit " + std::to_string(limit) : g.report;
     std::vector<double> ms;
     size_t rows = 0;
     for (int i = 0; i < runs; ++i) {
@@ -186,7 +203,7 @@ int main(int argc, char** argv) {
       auto r = spec->run(s, req);
       ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       if (!r) {
-        std::printf("%-24s failed: %s\n", g.report, r.error().message.c_str());
+        std::printf("%-24s failed: %s\n", label.c_str(), r.error().message.c_str());
         break;
       }
       rows = r->is_array() ? r->size() : 1;
@@ -196,9 +213,9 @@ int main(int argc, char** argv) {
     const bool ok = median <= g.goal_ms;
     over += ok ? 0 : 1;
     if (tsv) {
-      std::printf("report\t%s\t%.1f\t%.0f\t%zu\t%.1f\n", g.report, median, g.goal_ms, rows, baseline);
+      std::printf("report\t%s\t%.1f\t%.0f\t%zu\t%.1f\n", label.c_str(), median, g.goal_ms, rows, baseline);
     } else {
-      std::printf("%-24s %10.1f %10.0f %8zu %s\n", g.report, median, g.goal_ms, rows, ok ? "ok" : "OVER GOAL");
+      std::printf("%-30s %10.1f %10.0f %8zu %s\n", label.c_str(), median, g.goal_ms, rows, ok ? "ok" : "OVER GOAL");
     }
     std::fflush(stdout);
     if (!ok && explain && !tsv) {
@@ -213,6 +230,6 @@ int main(int argc, char** argv) {
       }
     }
   }
-  if (!tsv) std::printf("%d of %zu reports over their goal\n", over, std::size(kGoals));
+  if (!tsv) std::printf("%d of %zu runs over their goal\n", over, plan.size());
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -231,6 +232,16 @@ void Gateway::Routes() {
     }
     for (const char* p : {"campaign", "technique"}) {
       if (req.has_param(p)) rr.params[p] = req.get_param_value(p);
+    }
+    if (req.has_param("limit")) {
+      const std::string text = req.get_param_value("limit");
+      size_t limit = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        ReplyError(res, 400, "?limit= must be a whole number of rows (0: all), not '" + text + "'");
+        return;
+      }
+      rr.limit = limit;
     }
     for (const auto& p : spec->required_params) {
       if (!rr.params.count(p)) {

@@ -12,6 +12,7 @@ struct ReportArgs final : CommandArgs {
   std::string format = "json";
   std::string campaign;
   std::string technique;
+  size_t limit = 0;
 };
 
 int RunReport(Context& ctx, const ReportArgs& a) {
@@ -35,6 +36,7 @@ int RunReport(Context& ctx, const ReportArgs& a) {
   reports::ReportRequest request;
   request.tenant_id = ctx.options().tenant;
   request.now = *now;
+  request.limit = a.limit;
   if (!a.campaign.empty()) request.params["campaign"] = a.campaign;
   if (!a.technique.empty()) request.params["technique"] = a.technique;
   for (const auto& p : spec->required_params) {
@@ -77,6 +79,10 @@ CommandArgsPtr AddReportCommand(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("--format", a->format, "json, csv or table")->capture_default_str();
   cmd->add_option("--campaign", a->campaign, "Campaign id (campaign-gaps)");
   cmd->add_option("--technique", a->technique, "ATLAS technique id (ctem-context)");
+  cmd->add_option("--limit", a->limit,
+                  "At most this many rows, the first in the report's order (triage, correlation, sla-breaches, "
+                  "sla-at-risk, pending-verifications); 0: all")
+      ->capture_default_str();
   cmd->footer("Reports:" + names +
               "\n\nGlobal --now pins the clock so a report is reproducible.\n\nExample:\n"
               "  ctem --now 2026-11-23T07:00:00Z report triage --format table");

@@ -31,7 +31,7 @@ Result<Json> SlaBreachesReport(store::Store& store, const ReportRequest& req) {
                                "ctem_exposures WHERE tenant_id = ? AND status IN ") +
                        kOpenStatuses +
                        " AND sla_deadline IS NOT NULL AND sla_deadline < ? "
-                       "ORDER BY severity_rank DESC, sla_deadline ASC, exposure_key ASC",
+                       "ORDER BY severity_rank DESC, sla_deadline ASC, exposure_key ASC" + LimitClause(req),
                    {req.tenant_id, P(req.now)});
   if (!rows) return Fail(rows.error());
   Json out = Json::array();
@@ -64,7 +64,7 @@ Result<Json> SlaAtRiskReport(store::Store& store, const ReportRequest& req) {
                                "atlas_technique FROM ctem_exposures WHERE tenant_id = ? AND status IN ") +
                        kOpenStatuses +
                        " AND severity IN ('CRITICAL', 'HIGH') AND sla_deadline IS NOT NULL AND sla_deadline > ? "
-                       "AND sla_deadline < ? ORDER BY sla_deadline ASC, exposure_key ASC",
+                       "AND sla_deadline < ? ORDER BY sla_deadline ASC, exposure_key ASC" + LimitClause(req),
                    {req.tenant_id, P(req.now), P(req.now + hours(24))});
   if (!rows) return Fail(rows.error());
   Json out = Json::array();
@@ -92,7 +92,7 @@ Result<Json> PendingVerificationsReport(store::Store& store, const ReportRequest
                    "SELECT remediation_id, exposure_id, assigned_to, fix_deployed_date FROM ctem_remediations "
                    "WHERE tenant_id = ? AND status = 'FixDeployed' AND verified_date IS NULL AND "
                    "fix_deployed_date IS NOT NULL AND fix_deployed_date < ? "
-                   "ORDER BY fix_deployed_date ASC, remediation_id ASC",
+                   "ORDER BY fix_deployed_date ASC, remediation_id ASC" + LimitClause(req),
                    {req.tenant_id, P(req.now - hours(24))});
   if (!rows) return Fail(rows.error());
   Json out = Json::array();

@@ -11,7 +11,7 @@ Result<Json> CorrelationReport(store::Store& store, const ReportRequest& req) {
                    "e.physical_consequence, a.alert_title, a.severity, a.ts FROM ctem_exposures e JOIN alerts a "
                    "ON a.tenant_id = e.tenant_id AND a.atlas_technique = e.atlas_technique "
                    "WHERE e.tenant_id = ? AND e.atlas_technique != '' AND e.status = 'Open' AND a.ts > ? AND a.ts <= ? "
-                   "ORDER BY e.severity_rank DESC, a.ts DESC, e.exposure_key, a.alert_title",
+                   "ORDER BY e.severity_rank DESC, a.ts DESC, e.exposure_key, a.alert_title" + LimitClause(req),
                    {req.tenant_id, P(req.now - days(7)), P(req.now)});
   if (!rows) return Fail(rows.error());
   Json out = Json::array();

@@ -30,6 +30,11 @@ struct ReportRequest {
   std::string tenant_id = std::string(kDefaultTenant);
   Timestamp now{};
   std::map<std::string, std::string> params;  // e.g. "campaign", "technique"
+  // The reports that list rows (triage, correlation, sla-breaches, sla-at-risk,
+  // pending-verifications) return at most this many, the first in the report's order; 0: all
+  // (the seed's functions). At 1M exposures triage has ~126k rows and sla-breaches ~175k: a
+  // page costs what it shows, the whole list costs the backlog (docs/PERFORMANCE.md).
+  size_t limit = 0;
   // The zone graph scope discovery places assets by (batched); null: the seed's rule zones.
   const ZoneResolver* zone_resolver = nullptr;
 };

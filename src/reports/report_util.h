@@ -45,6 +45,9 @@ inline std::string MicroUnits(const std::string& expr) { return "CAST(ROUND((" +
 // Python's f"{x:.0f}".
 std::string PyFixed0(double x);
 
+// " LIMIT n" for a request with a row limit (a number, never text from the request).
+inline std::string LimitClause(const ReportRequest& r) { return r.limit ? " LIMIT " + std::to_string(r.limit) : ""; }
+
 inline const char* kOpenStatuses = "('Open', 'InProgress')";
 
 }  // namespace ctem::reports::internal

@@ -648,6 +648,14 @@ class PostgresStore final : public Store, public SqlExecutor {
       sql += " AND ts <= ?::timestamptz";
       params.emplace_back(Ts(*f.seen_before));
     }
+    if (!f.exposure_keys.empty()) {
+      sql += " AND exposure_key IN (";
+      for (size_t i = 0; i < f.exposure_keys.size(); ++i) {
+        sql += i ? ",?" : "?";
+        params.emplace_back(f.exposure_keys[i]);
+      }
+      sql += ")";
+    }
     sql += " ORDER BY severity_rank DESC, sla_deadline ASC NULLS LAST, exposure_key ASC";
     if (f.limit) sql += " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
     auto rows = QueryAs(CallTenant(f.tenant_id), sql, params);

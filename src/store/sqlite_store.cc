@@ -703,6 +703,11 @@ class SqliteStore final : public Store {
       if (!f.atlas_technique.empty()) sql += " AND atlas_technique = ?";
       if (f.seen_after) sql += " AND ts > ?";
       if (f.seen_before) sql += " AND ts <= ?";
+      if (!f.exposure_keys.empty()) {
+        sql += " AND exposure_key IN (";
+        for (size_t i = 0; i < f.exposure_keys.size(); ++i) sql += i ? ",?" : "?";
+        sql += ")";
+      }
       sql += " ORDER BY severity_rank DESC, sla_deadline IS NULL, sla_deadline ASC, exposure_key ASC";
       if (f.limit) sql += " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
       SQLite::Statement q(*db_, sql);
@@ -715,6 +720,7 @@ class SqliteStore final : public Store {
       if (!f.atlas_technique.empty()) q.bind(i++, f.atlas_technique);
       if (f.seen_after) q.bind(i++, Ts(*f.seen_after));
       if (f.seen_before) q.bind(i++, Ts(*f.seen_before));
+      for (const std::string& key : f.exposure_keys) q.bind(i++, key);
       std::vector<StoredExposure> out;
       while (q.executeStep()) out.push_back(ReadExposure(q));
       return out;

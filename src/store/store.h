@@ -102,6 +102,7 @@ struct ExposureFilter {
   std::string atlas_technique;  // empty: any
   std::optional<Timestamp> seen_after;   // ts > seen_after
   std::optional<Timestamp> seen_before;  // ts <= seen_before
+  std::vector<std::string> exposure_keys;  // non-empty: only these (e.g. a report's page)
   size_t limit = 0;  // 0: no limit
   size_t offset = 0;
 };

@@ -45,9 +45,10 @@ class TriageTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(st.has_value()) << st.error().message;
   }
 
-  Json Run(Timestamp now) {
+  Json Run(Timestamp now, size_t limit = 0) {
     ReportRequest req;
     req.now = now;
+    req.limit = limit;
     auto r = TriageReport(*store_, req);
     EXPECT_TRUE(r.has_value());
     return *r;
@@ -119,6 +120,37 @@ TEST_P(TriageTest, HigherAdjustedScoreFirstWithinAPriority) {
   const Json rows = Run(now);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0]["title"], "medium-high-score");
+}
+
+// A page is the head of the whole list, for triage (ranked in C++) and for the reports ranked
+// in SQL alike.
+TEST_P(TriageTest, ALimitedReportIsTheHeadOfTheFullOne) {
+  const Timestamp now = T("2026-11-23T07:00:00Z");
+  const Severity severities[] = {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow};
+  for (int i = 0; i < 40; ++i) {
+    Add("finding " + std::to_string(i), severities[i % 4], now - hours(1 + (i * 7) % 120),
+        i % 5 == 0 ? "AML.T0051" : "", (i * 37 % 100) / 10.0);
+  }
+  Sql("INSERT INTO alerts (ts, alert_title, severity, atlas_technique) VALUES "
+      "('2026-11-22T07:00:00.000Z', 'prompt injection', 'High', 'AML.T0051')");
+  const Json all = Run(now);
+  ASSERT_EQ(all.size(), 40u);
+  for (size_t limit : {1u, 7u, 39u, 40u, 100u}) {
+    const Json page = Run(now, limit);
+    ASSERT_EQ(page.size(), std::min<size_t>(limit, 40)) << limit;
+    for (size_t i = 0; i < page.size(); ++i) EXPECT_EQ(page[i], all[i]) << "limit " << limit << " row " << i;
+  }
+  for (const char* name : {"sla-breaches", "sla-at-risk", "correlation", "pending-verifications"}) {
+    ReportRequest req;
+    req.now = now;
+    auto full = FindReport(name)->run(*store_, req);
+    ASSERT_TRUE(full.has_value()) << name << ": " << full.error().message;
+    req.limit = 3;
+    auto page = FindReport(name)->run(*store_, req);
+    ASSERT_TRUE(page.has_value()) << name << ": " << page.error().message;
+    ASSERT_EQ(page->size(), std::min<size_t>(3, full->size())) << name;
+    for (size_t i = 0; i < page->size(); ++i) EXPECT_EQ((*page)[i], (*full)[i]) << name << " row " << i;
+  }
 }
 
 TEST(SlaStatus, BoundariesAtDeadlineAndTwentyFourHours) {
