@@ -73,7 +73,7 @@ PooledJsonParser::~PooledJsonParser() {
 
 simdjson::error_code PooledJsonParser::Parse(std::string_view json, simdjson::dom::element& root) {
   Slot& s = *slot_;
-  if (s.buffer_capacity < json.size()) {
+  if (!s.buffer || s.buffer_capacity < json.size()) {  // a fresh slot has no buffer, even for ""
     // Rounded up to 64 KiB, so that a run of slightly larger documents does not reallocate each time.
     const size_t capacity = (json.size() + 0xFFFF) & ~size_t{0xFFFF};
     s.buffer = std::make_unique<char[]>(capacity + simdjson::SIMDJSON_PADDING);
