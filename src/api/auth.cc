@@ -155,6 +155,15 @@ std::expected<Principal, AuthFailure> TokenAuthenticator::Authenticate(std::stri
       cache_.erase(it);
     }
   }
+  // One store lookup at a time: when a cached token expires, every request in flight misses
+  // at once, and each would take a store connection of its own (measured: 64 connections
+  // opening together, some refused, answered 503). The others wait and find it cached.
+  std::lock_guard<std::mutex> lookup_lock(lookup_mu_);
+  if (ttl_.count() > 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && now_() < it->second.expires) return it->second.principal;
+  }
   auto row = lookup_(hash);
   if (!row) return std::unexpected(AuthFailure::kStoreUnavailable);
   if (!*row) return std::unexpected(AuthFailure::kUnknown);

@@ -94,6 +94,7 @@ class TokenAuthenticator {
   Touch touch_;
   std::chrono::milliseconds ttl_;
   SteadyNow now_;
+  std::mutex lookup_mu_;  // held across a store lookup (acquired before mu_)
   std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;  // by token hash; guarded by mu_
 };

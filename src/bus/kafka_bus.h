@@ -38,9 +38,12 @@ struct KafkaOptions {
   // either limit and looks again only about once a second, so a consumer reads at most about
   // 1.5 x the queue per second: these limits trade memory for throughput. Measured here:
   // 24 MiB -> 39k msg/s of 1 KiB messages at 48 MiB peak RSS; 16 MiB -> 22k at 38 MiB;
-  // 32 MiB -> 50k at 60 MiB. (100000 messages is librdkafka's default; it bounds small
-  // messages, whose per-message overhead of ~0.5 KiB the byte limit does not count.)
-  int queued_min_messages = 100000;
+  // 32 MiB -> 50k at 60 MiB. queued.min.messages is per partition in 2.0.2: at librdkafka's
+  // default of 100,000, a normaliser starting behind a backlog of single-finding messages on
+  // the 4 partitions of ctem.raw.wiz peaked at 122-145 MiB; at 10,000 (still 40k messages a
+  // second over 4 partitions) it peaked at 72 MiB (5,000: the same; an 8 MiB byte limit or a
+  // 4 MiB fetch.max.bytes: no change either, so they are left as they were).
+  int queued_min_messages = 10000;
   int queued_max_kbytes = 24576;
   std::string client_id = "ctem";
   // Further librdkafka properties (security.protocol, sasl.*, ...), applied last to every

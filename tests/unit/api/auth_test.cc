@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
+#include <thread>
+#include <vector>
 
 namespace ctem::api {
 namespace {
@@ -122,6 +125,42 @@ TEST_F(AuthenticatorTest, MissingMalformedUnknownAndStoreDown) {
   EXPECT_EQ(lookups_, 2);  // unknown tokens are not cached
   down_ = true;
   EXPECT_EQ(auth_.Authenticate("Bearer ctem_other").error(), AuthFailure::kStoreUnavailable);
+}
+
+// When a cached token expires every request in flight misses at once; they must not each
+// take a store connection (64 at once were refused by the server and answered 503).
+TEST(TokenAuthenticatorConcurrency, ConcurrentMissesOfOneTokenLookItUpOnce) {
+  std::atomic<int> lookups{0};
+  std::atomic<int> at_once{0};
+  std::atomic<int> most_at_once{0};
+  TokenAuthenticator auth(
+      [&](const std::string&) -> Result<std::optional<store::ApiTokenRow>> {
+        ++lookups;
+        const int now = ++at_once;
+        int seen = most_at_once.load();
+        while (now > seen && !most_at_once.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(50ms);  // a store round trip
+        --at_once;
+        store::ApiTokenRow row;
+        row.id = 1;
+        row.tenant_id = "default";
+        row.scope = "ingest";
+        row.name = "scanner";
+        return std::optional<store::ApiTokenRow>(row);
+      },
+      nullptr, 30s);
+  std::vector<std::thread> requests;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 16; ++i) {
+    requests.emplace_back([&] {
+      if (auth.Authenticate("Bearer ctem_same").has_value()) ++ok;
+    });
+  }
+  for (auto& t : requests) t.join();
+  EXPECT_EQ(ok.load(), 16);
+  EXPECT_EQ(lookups.load(), 1);
+  EXPECT_EQ(most_at_once.load(), 1);
 }
 
 TEST(RateLimiter, BurstThenRateWithRetryAfter) {
