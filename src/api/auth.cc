@@ -59,7 +59,8 @@ Result<Scope> ParseScope(std::string_view name) {
   if (name == "ingest") return Scope::kIngest;
   if (name == "read") return Scope::kRead;
   if (name == "admin") return Scope::kAdmin;
-  return Fail(Error::InvalidArgument("unknown scope '" + std::string(name) + "' (expected ingest, read or admin)"));
+  return Fail(
+      Error::InvalidArgument("unknown scope '" + std::string(name) + "' (expected ingest, read or admin)"));
 }
 
 bool Allows(Scope scope, Access needed) {
@@ -96,8 +97,8 @@ std::string HashToken(std::string_view token) {
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), mac.data(), &len) == nullptr) {
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &len) == nullptr) {
     std::abort();
   }
   return Hex(mac.data(), len);
@@ -128,17 +129,30 @@ std::string_view AuthFailureReason(AuthFailure f) {
   return "unauthenticated";
 }
 
-TokenAuthenticator::TokenAuthenticator(Lookup lookup, Touch touch, std::chrono::milliseconds ttl, SteadyNow now)
+TokenAuthenticator::TokenAuthenticator(Lookup lookup, Touch touch, std::chrono::milliseconds ttl,
+                                       SteadyNow now)
     : lookup_(std::move(lookup)), touch_(std::move(touch)), ttl_(ttl), now_(std::move(now)) {
   if (!now_) now_ = [] { return std::chrono::steady_clock::now(); };
+}
+
+std::optional<Principal> TokenAuthenticator::FromCache(const std::string& hash,
+                                                       std::chrono::steady_clock::time_point now) {
+  if (ttl_.count() <= 0) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(hash);
+  if (it == cache_.end()) return std::nullopt;
+  if (now < it->second.expires) return it->second.principal;
+  cache_.erase(it);
+  return std::nullopt;
 }
 
 std::expected<Principal, AuthFailure> TokenAuthenticator::Authenticate(std::string_view authorization) {
   if (authorization.empty()) return std::unexpected(AuthFailure::kMissing);
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() <= kBearer.size() || authorization.size() > 512 ||
-      !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
-                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); })) {
+      !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      })) {
     return std::unexpected(AuthFailure::kMalformed);
   }
   std::string_view token = authorization.substr(kBearer.size());
@@ -147,23 +161,12 @@ std::expected<Principal, AuthFailure> TokenAuthenticator::Authenticate(std::stri
   if (token.empty()) return std::unexpected(AuthFailure::kMissing);
   const std::string hash = HashToken(token);
   const auto now = now_();
-  if (ttl_.count() > 0) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end()) {
-      if (now < it->second.expires) return it->second.principal;
-      cache_.erase(it);
-    }
-  }
+  if (auto cached = FromCache(hash, now)) return *cached;
   // One store lookup at a time: when a cached token expires, every request in flight misses
   // at once, and each would take a store connection of its own (measured: 64 connections
   // opening together, some refused, answered 503). The others wait and find it cached.
   std::lock_guard<std::mutex> lookup_lock(lookup_mu_);
-  if (ttl_.count() > 0) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end() && now_() < it->second.expires) return it->second.principal;
-  }
+  if (auto cached = FromCache(hash, now)) return *cached;
   auto row = lookup_(hash);
   if (!row) return std::unexpected(AuthFailure::kStoreUnavailable);
   if (!*row) return std::unexpected(AuthFailure::kUnknown);
@@ -207,7 +210,8 @@ std::map<std::string, std::string> WebhookSecretsFromEnv() {
     const parsers::SourceParser* p = parsers::FindParser(name);
     if (p == nullptr) continue;
     std::string var = "CTEM_WEBHOOK_SECRET_";
-    for (char c : name) var += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : name)
+      var += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     const char* v = std::getenv(var.c_str());
     if (v != nullptr && *v != '\0') out[std::string(p->Name())] = v;
   }

@@ -90,6 +90,9 @@ class TokenAuthenticator {
   };
   static constexpr size_t kMaxCached = 10000;
 
+  // The cached principal of a token hash still within its TTL (an expired entry is dropped).
+  std::optional<Principal> FromCache(const std::string& hash, std::chrono::steady_clock::time_point now);
+
   Lookup lookup_;
   Touch touch_;
   std::chrono::milliseconds ttl_;
